@@ -1,0 +1,268 @@
+"""Canonical keys and the ONE table of label patterns that maps printed labels to them.
+
+Every label the parser reads (after decoding, NFKC, traditional->simplified and removal of all
+white space) is matched here and nowhere else. Patterns are tried in the order written: a more
+specific pattern stands before a more general one that would also match.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- table 3: columns (applicant types) -------------------------------------------------------
+TABLE3_COLUMNS: dict[str, str] = {
+    "natural_person": "自然人",
+    "commercial_enterprise": "法人或其他组织·商业企业",
+    "research_institution": "法人或其他组织·科研机构",
+    "social_welfare_org": "法人或其他组织·社会公益组织",
+    "legal_service_org": "法人或其他组织·法律服务机构",
+    "other_org": "法人或其他组织·其他",
+    "total": "总计",
+}
+T3_COLS = list(TABLE3_COLUMNS)
+T3_APPLICANT_COLS = T3_COLS[:6]
+
+# --- table 3: rows ---------------------------------------------------------------------------
+# key -> (Chinese label, outcome group or stage)
+TABLE3_ROWS: dict[str, tuple[str, str]] = {
+    "new_received": ("一、本年新收政府信息公开申请数量", "stage"),
+    "carried_over": ("二、上年结转政府信息公开申请数量", "stage"),
+    "granted": ("(一)予以公开", "granted"),
+    "partially_granted": ("(二)部分公开", "partially_granted"),
+    "denied_state_secret": ("(三)不予公开 1.属于国家秘密", "denied"),
+    "denied_law_forbidden": ("(三)不予公开 2.其他法律行政法规禁止公开", "denied"),
+    "denied_security_stability": ("(三)不予公开 3.危及“三安全一稳定”", "denied"),
+    "denied_third_party_rights": ("(三)不予公开 4.保护第三方合法权益", "denied"),
+    "denied_internal_affairs": ("(三)不予公开 5.属于三类内部事务信息", "denied"),
+    "denied_process_info": ("(三)不予公开 6.属于四类过程性信息", "denied"),
+    "denied_enforcement_file": ("(三)不予公开 7.属于行政执法案卷", "denied"),
+    "denied_admin_query": ("(三)不予公开 8.属于行政查询事项", "denied"),
+    "unable_not_held": ("(四)无法提供 1.本机关不掌握相关政府信息", "unable"),
+    "unable_needs_creation": ("(四)无法提供 2.没有现成信息需要另行制作", "unable"),
+    "unable_unclear": ("(四)无法提供 3.补正后申请内容仍不明确", "unable"),
+    "rejected_petition": ("(五)不予处理 1.信访举报投诉类申请", "rejected"),
+    "rejected_repeat": ("(五)不予处理 2.重复申请", "rejected"),
+    "rejected_publication": ("(五)不予处理 3.要求提供公开出版物", "rejected"),
+    "rejected_excessive": ("(五)不予处理 4.无正当理由大量反复申请", "rejected"),
+    "rejected_confirmation": ("(五)不予处理 5.要求行政机关确认或重新出具已获取信息", "rejected"),
+    "other_no_correction": (
+        "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other"),
+    "other_unpaid_fee": (
+        "(六)其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other"),
+    "other_other": ("(六)其他处理 3.其他", "other"),
+    "other_total": ("(六)其他处理", "other"),
+    "total_processed": ("(七)总计", "stage"),
+    "carried_forward": ("四、结转下年度继续办理", "stage"),
+}
+T3_ROWS = list(TABLE3_ROWS)
+T3_STAGE_ROWS = ["new_received", "carried_over", "total_processed", "carried_forward"]
+T3_OUTCOME_ROWS_2021 = [k for k in T3_ROWS if k not in T3_STAGE_ROWS and k != "other_total"]
+T3_OUTCOME_ROWS_2019 = [k for k in T3_OUTCOME_ROWS_2021 if not k.startswith("other_")] + ["other_total"]
+T3_ROWS_2021 = [k for k in T3_ROWS if k != "other_total"]
+T3_ROWS_2019 = [k for k in T3_ROWS if k not in ("other_no_correction", "other_unpaid_fee", "other_other")]
+
+OUTCOME_GROUPS: dict[str, str] = {
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "denied": "不予公开",
+    "unable": "无法提供",
+    "rejected": "不予处理",
+    "other": "其他处理",
+}
+
+# --- table 4 ---------------------------------------------------------------------------------
+TABLE4_PROCEEDINGS: dict[str, str] = {
+    "reconsideration": "行政复议",
+    "litigation_direct": "行政诉讼·未经复议直接起诉",
+    "litigation_after_reconsideration": "行政诉讼·复议后起诉",
+}
+TABLE4_RESULTS: dict[str, str] = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
+T4_PROCS = list(TABLE4_PROCEEDINGS)
+T4_RESULTS = list(TABLE4_RESULTS)
+
+# --- table 2 ---------------------------------------------------------------------------------
+TABLE2_ITEMS: dict[str, str] = {
+    "rules": "规章",
+    "normative_documents": "行政规范性文件",
+    "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项",
+    "penalty": "行政处罚",
+    "coercion": "行政强制",
+    "fees": "行政事业性收费",
+    "procurement": "政府集中采购",
+}
+TABLE2_MEASURES: dict[str, str] = {
+    "made": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "new_made": "本年新制作数量",
+    "new_published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "prior_year_items": "上一年项目数量",
+    "change": "本年增/减",
+    "decisions": "处理决定数量",
+    "amount_10k_yuan": "本年收费金额(单位:万元)",
+    "items": "采购项目数量",
+    "amount": "采购总金额",
+}
+# Measures each item carries, per format generation (spec table "Table 2").
+TABLE2_LAYOUT: dict[str, dict[str, list[str]]] = {
+    "2021": {
+        "rules": ["made", "repealed", "in_force"],
+        "normative_documents": ["made", "repealed", "in_force"],
+        "licensing": ["decisions"],
+        "penalty": ["decisions"],
+        "coercion": ["decisions"],
+        "fees": ["amount_10k_yuan"],
+    },
+    "2019": {
+        "rules": ["new_made", "new_published", "total_published"],
+        "normative_documents": ["new_made", "new_published", "total_published"],
+        "licensing": ["prior_year_items", "change", "decisions"],
+        "other_services": ["prior_year_items", "change", "decisions"],
+        "penalty": ["prior_year_items", "change", "decisions"],
+        "coercion": ["prior_year_items", "change", "decisions"],
+        "fees": ["prior_year_items", "change"],
+        "procurement": ["items", "amount"],
+    },
+}
+MEASURES_2021 = {"made", "repealed", "in_force", "amount_10k_yuan"}
+MEASURES_2019 = {"new_made", "new_published", "total_published", "prior_year_items", "change", "items"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str  # t3_row | t3_col | t3_group | t4_proc | t4_result | t2_item | t2_measure | header
+    key: str
+    regex: re.Pattern
+    group: str | None = None  # t3 rows: the (三)/(四)/(五)/(六) group the leaf needs, if any
+
+
+def _p(kind: str, key: str, rx: str, group: str | None = None) -> Pattern:
+    return Pattern(kind, key, re.compile(rx), group)
+
+
+# Labels are matched after: NFKC, traditional->simplified, every white space removed.
+# Typos seen in real reports are part of the patterns (行政法复议, 已取信息, 三安全一稳定 quotes).
+PATTERNS: list[Pattern] = [
+    # table 3 groups (a label that only opens a group of leaf rows)
+    _p("t3_group", "result", r"^三[、.]?本年度?办理结果$|^本年度?办理结果$"),
+    _p("t3_group", "denied", r"^(?:\(三\))?不予公开$"),
+    _p("t3_group", "unable", r"^(?:\(四\))?无法提供$"),
+    _p("t3_group", "rejected", r"^(?:\(五\))?不予处理$"),
+    # (六)其他处理 is a group in 2021 and a leaf row in 2019: the extractor decides by what follows
+    _p("t3_group", "other", r"^(?:\(六\))?其他处理$"),
+    # table 3 leaf rows
+    _p("t3_row", "new_received", r"本年新收"),
+    _p("t3_row", "carried_over", r"上年结转"),
+    _p("t3_row", "carried_forward", r"结转下一?年"),
+    _p("t3_row", "partially_granted", r"部分公开"),
+    _p("t3_row", "granted", r"予以公开"),
+    _p("t3_row", "denied_state_secret", r"国家秘密"),
+    _p("t3_row", "denied_law_forbidden", r"法律(?:行政)?法规禁止|禁止公开"),
+    _p("t3_row", "denied_security_stability", r"三安全一稳定|危及"),
+    _p("t3_row", "denied_third_party_rights", r"第三方"),
+    _p("t3_row", "denied_internal_affairs", r"内部事务"),
+    _p("t3_row", "denied_process_info", r"过程性"),
+    _p("t3_row", "denied_enforcement_file", r"执法案卷"),
+    _p("t3_row", "denied_admin_query", r"行政查询"),
+    _p("t3_row", "unable_not_held", r"不掌握"),
+    _p("t3_row", "unable_needs_creation", r"另行制作|没有现成"),
+    _p("t3_row", "unable_unclear", r"不明确"),
+    _p("t3_row", "rejected_petition", r"信访|举报|投诉"),
+    _p("t3_row", "rejected_repeat", r"重复申请"),
+    _p("t3_row", "rejected_publication", r"出版物"),
+    _p("t3_row", "rejected_excessive", r"大量反复|反复申请"),
+    _p("t3_row", "rejected_confirmation", r"确认或重新出具|重新出具|确认"),
+    _p("t3_row", "other_no_correction", r"不补正|逾期未?补正"),
+    _p("t3_row", "other_unpaid_fee", r"收费通知|缴纳费用|未按.*缴纳"),
+    _p("t3_row", "other_other", r"^(?:\d[.、])?其他$", group="other"),
+    _p("t3_row", "other_total", r"^(?:\(六\))?其他处理(?:情形)?$"),
+    _p("t3_row", "total_processed", r"^(?:\(七\))?(?:总计|合计)$"),
+    # table 3 columns
+    _p("t3_col", "natural_person", r"^自然人$"),
+    _p("t3_col", "commercial_enterprise", r"^商业企业$"),
+    _p("t3_col", "research_institution", r"^科研机构$"),
+    _p("t3_col", "social_welfare_org", r"^社会公益组织$"),
+    _p("t3_col", "legal_service_org", r"^法律服务机构$"),
+    _p("t3_col", "other_org", r"^其他$"),
+    _p("t3_col", "total", r"^(?:总计|合计)$"),
+    # table 4
+    _p("t4_proc", "litigation_direct", r"未经复议直接起诉|直接起诉"),
+    _p("t4_proc", "litigation_after_reconsideration", r"复议后起诉"),
+    _p("t4_proc", "reconsideration", r"^行政法?复议$"),
+    _p("t4_result", "upheld", r"^(?:结果)?维持$"),
+    _p("t4_result", "corrected", r"^(?:结果)?纠正$"),
+    _p("t4_result", "other", r"^其他(?:结果)?$"),
+    _p("t4_result", "pending", r"^尚未审结$"),
+    _p("t4_result", "total", r"^(?:总计|合计)$"),
+    # table 2 measures (checked before items: "本年收费金额" must not be read as the item 收费)
+    _p("t2_measure", "made", r"本年(?:新)?制发件?数|制发件数"),
+    _p("t2_measure", "repealed", r"本年废止件?数|废止件数"),
+    _p("t2_measure", "in_force", r"现行有效件?数"),
+    _p("t2_measure", "new_made", r"本年新?制作数量"),
+    _p("t2_measure", "new_published", r"本年新?公开数量"),
+    _p("t2_measure", "total_published", r"对外公开总数量"),
+    _p("t2_measure", "prior_year_items", r"上一?年(?:度)?项目数量"),
+    _p("t2_measure", "change", r"本年增[/／]?减|增[/／]减"),
+    _p("t2_measure", "decisions", r"处理决定数量"),
+    _p("t2_measure", "amount_10k_yuan", r"收费金额"),
+    _p("t2_measure", "items", r"采购项目数量"),
+    _p("t2_measure", "amount", r"采购总金额"),
+    # table 2 items
+    _p("t2_item", "normative_documents", r"规范性文件"),
+    _p("t2_item", "rules", r"^规章$"),
+    _p("t2_item", "other_services", r"其他对外管理服务事项|其他对外管理服务"),
+    _p("t2_item", "licensing", r"^行政许可$"),
+    _p("t2_item", "penalty", r"^行政处罚$"),
+    _p("t2_item", "coercion", r"^行政强制$"),
+    _p("t2_item", "fees", r"^行政事业性收费$"),
+    _p("t2_item", "procurement", r"政府集中采购"),
+]
+
+_BY_KIND: dict[str, list[Pattern]] = {}
+for _pat in PATTERNS:
+    _BY_KIND.setdefault(_pat.kind, []).append(_pat)
+
+# Leading numbering that carries no meaning for matching: 一、 (一) 1. 1、 （1）
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、]|\(\d{1,2}\))")
+_SPACE = re.compile(r"\s+")
+# Parenthesised notes inside labels: (区分处理的,只计这一情形,不计其他情形)
+_NOTE = re.compile(r"\([^()]{6,}\)")
+
+
+def clean(label: str) -> str:
+    """Label text as patterns see it: no white space, no trailing punctuation."""
+    return _SPACE.sub("", label).strip(":：;；,，。")
+
+
+def strip_numbering(label: str) -> str:
+    return _NUMBERING.sub("", label, count=1)
+
+
+def match(kind: str, label: str) -> str | None:
+    """The canonical key of `label` for a pattern kind, or None. `label` must be clean()ed."""
+    bare = _NOTE.sub("", label)
+    for cand in (bare, strip_numbering(bare)):
+        for pat in _BY_KIND.get(kind, ()):
+            if pat.regex.search(cand):
+                return pat.key
+    return None
+
+
+def match_t3_row(label: str, group: str | None) -> str | None:
+    """Table-3 leaf row for a clean label inside `group` (None, denied, unable, rejected, other)."""
+    bare = _NOTE.sub("", label)
+    for cand in (bare, strip_numbering(bare)):
+        for pat in _BY_KIND["t3_row"]:
+            if pat.group and pat.group != group:
+                continue
+            if pat.regex.search(cand):
+                return pat.key
+    return None
