@@ -1,0 +1,149 @@
+"""HTML pages -> page text (one block per line) and the data tables as expanded grids.
+
+Parsed with lxml's HTML parser (the libxml2 parser BeautifulSoup's "lxml" builder drives; building
+lxml's tree directly is an order of magnitude faster than building a soup, see the README). Scripts,
+styles and comments are dropped before any text is read; nothing is fetched (no_network) and HTML
+parsing resolves no external entities. Innermost tables are data tables: each becomes a grid with
+rowspan/colspan expanded, and its place in the page text becomes one placeholder line so that the
+tables stay in document order with the headings around them. Tables that hold other tables are layout
+and are read as text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.etree as etree
+import lxml.html
+
+PLACEHOLDER = "\x00TABLE{}\x00"
+PLACEHOLDER_RE = re.compile(r"\x00TABLE(\d+)\x00")
+MAX_SPAN = 200  # a colspan/rowspan above this is hostile or broken markup
+MAX_GRID_CELLS = 2_000_000
+
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "head")
+_BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+          "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dd", "dt", "dl", "td", "th",
+          "caption", "tbody", "thead", "tfoot", "form", "center", "hr", "title", "body", "html", "main"}
+_CELL_BREAK = {"br", "p", "div", "li"}
+
+
+@dataclass
+class Cell:
+    text: str
+    row: int
+    col: int
+    origin: bool  # False for the copies a rowspan/colspan makes
+
+
+@dataclass
+class Grid:
+    index: int
+    rows: list[list[Cell]]
+
+
+def is_html(text: str) -> bool:
+    head = text[:4096].lower()
+    return bool(re.search(r"<(?:!doctype html|html|body|table|div|p|tr|td|span|meta|head)[\s>/]", head))
+
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
+                               remove_blank_text=False, collect_ids=False)
+
+
+def _cell_text(td) -> str:
+    for el in td.iter(*_CELL_BREAK):
+        if el is not td:
+            el.tail = "\n" + (el.tail or "")
+    return td.text_content().replace("\xa0", " ")
+
+
+def _span(v, default=1) -> int:
+    try:
+        n = int(str(v).strip() or default)
+    except (TypeError, ValueError):
+        return default
+    return max(1, min(n, MAX_SPAN))
+
+
+def _grid(table, index: int) -> Grid:
+    """Expand rowspan/colspan into a rectangular-ish grid of cells."""
+    rows: list[list[Cell]] = []
+    pending: dict[tuple[int, int], Cell] = {}  # (row, col) -> copy from a rowspan above
+    r = 0
+    ncells = 0
+    for tr in table.iter("tr"):
+        row: list[Cell] = []
+        c = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while (r, c) in pending:
+                row.append(pending.pop((r, c)))
+                c += 1
+            text = _cell_text(td)
+            cs, rs = _span(td.get("colspan")), _span(td.get("rowspan"))
+            for dc in range(cs):
+                cell = Cell(text, r, c + dc, dc == 0)
+                row.append(cell)
+                for dr in range(1, rs):
+                    pending[(r + dr, c + dc)] = Cell(text, r + dr, c + dc, False)
+            c += cs
+            ncells += cs * rs
+            if ncells > MAX_GRID_CELLS:
+                break
+        while (r, c) in pending:
+            row.append(pending.pop((r, c)))
+            c += 1
+        rows.append(row)
+        r += 1
+        if ncells > MAX_GRID_CELLS:
+            break
+    return Grid(index, rows)
+
+
+@dataclass
+class Page:
+    lines: list[str]          # page text, one block per line; data tables as placeholder lines
+    grids: list[Grid]
+    title: str | None
+    notes: list[tuple[str, str, str]]
+
+
+def parse(text: str) -> Page:
+    notes: list = []
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
+        notes.append(("HTML_UNPARSABLE", "warning", f"the HTML could not be parsed ({exc}); read as plain text"))
+        plain = re.sub(r"<[^>]{0,2000}>", "\n", text)
+        return Page(plain.split("\n"), [], None, notes)
+    title_el = root.find(".//title")
+    title = title_el.text_content().strip() if title_el is not None else None
+    for el in list(root.iter(*_DROP)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    # innermost tables are data tables
+    grids: list[Grid] = []
+    tables = [t for t in root.iter("table") if not any(True for _ in t.iterdescendants("table"))]
+    for t in tables:
+        g = _grid(t, len(grids))
+        if not g.rows:
+            continue
+        grids.append(g)
+        ph = etree.Element("p")
+        ph.text = PLACEHOLDER.format(g.index)
+        ph.tail = t.tail
+        parent = t.getparent()
+        if parent is not None:
+            parent.replace(t, ph)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag in ("td", "th"):
+                el.text = " " + (el.text or "")
+    body = root.find("body")
+    content = (body if body is not None else root).text_content()
+    lines = content.replace("\xa0", " ").split("\n")
+    return Page(lines, grids, title, notes)

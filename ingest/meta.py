@@ -1,0 +1,152 @@
+"""Agency name, report year, publication date and region from the page text.
+
+Sources, strongest first: the title line (`XX局2021年政府信息公开工作年度报告`,
+`2022年度XX政府信息公开工作年度报告`, the HTML <title>), the statistics period (`统计期限为2021年1月1日
+至12月31日`), the prose (`2021年,XX中心认真贯彻…`, `可在XX网站下载`), and the 发布机构 field. What is
+not found is None, and the caller records a warning; nothing is guessed silently.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_CJK = r"\u4e00-\u9fff"
+# An agency name ends with the kind of body it is.
+ORG_SUFFIX = (r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|委员会|管委会|街道办事处|办事处|"
+              r"管理局|管理处|管理所|服务中心|中心|局|厅|委|办|院|所|站|队|署|会|馆|处|政府|镇|乡|街道|公司|集团)")
+_ORG = rf"[{_CJK}()]{{1,40}}?{ORG_SUFFIX}"
+_BAD_START = re.compile(r"^(?:关于|本|我|现|特|各|全|该|此|对|在|为|由|经|据|按|将|从|向|与|和|及|请|以|其|市区县|区县)")
+_BAD_ANY = re.compile(r"政府信息公开|年度报告|工作报告|条例|以来|足球|体育|比分")
+_PREFIX_JUNK = re.compile(r"^(?:.*?[>»]|首页|您当前的位置|当前位置|位置)+")
+
+TITLE = re.compile(
+    rf"(?P<pre>[{_CJK}()]{{0,40}}?)(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?P<mid>[{_CJK}()]{{0,40}}?)"
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
+PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起|开始)?\s*(?:至|到|-|—|~)")
+PERIOD_WORD = re.compile(r"(?:统计期限|统计时限|统计时间|统计区间|统计周期|时间范围|统计截止)[^。\n]{0,20}?((?:19|20)\d{2})\s*年")
+PROSE_YEAR = re.compile(r"(?:^|[\s。;:,])((?:19|20)\d{2})\s*年(?:度)?(?:以来)?\s*[,，]")
+ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+_SUBJECT_CTX = (r"(?:认真|坚持|深入|始终|严格|全面|按照|紧紧|积极|围绕|不断|进一步|以|高度|扎实|持续|切实|紧扣|"
+                r"聚焦|在|根据|依据|贯彻|落实|把|共|主动|着力|继续|紧密|立足|牢固|稳步|大力)")
+PROSE_ORG = [
+    re.compile(rf"(?:^|[。;!\n]|(?:19|20)\d{{2}}\s*年(?:度)?(?:以来)?\s*[,，]?)\s*(?P<org>{_ORG}){_SUBJECT_CTX}"),
+    re.compile(rf"在(?P<org>{_ORG})(?:门户)?(?:网站|政府网站|官网|网)"),
+    re.compile(rf"请与(?P<org>{_ORG})(?:[{_CJK}]{{1,6}}科|联系|[,，(])"),
+    re.compile(rf"结合(?P<org>{_ORG})(?:政府信息公开|的?实际|工作|年度)"),
+    re.compile(rf"由(?P<org>{_ORG})(?:负责|编制|编写)"),
+]
+FIELD_ORG = re.compile(rf"(?:发布机构|发布单位|发文机关|公开主体|信息来源|来源)\s*[:：]\s*(?P<org>{_ORG})(?=\s|$|[|,，])")
+
+DATE_FIELD = re.compile(r"(?:公开日期|发布日期|发布时间|成文日期|生成日期|时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+# Leading place names: province, prefecture, county level (the parser's own knowledge of region;
+# a full GB/T 2260 hierarchy belongs to the warehouse).
+REGION = re.compile(rf"^(?P<r>(?:[{_CJK}]{{2,8}}?(?:省|自治区|特别行政区))?(?:[{_CJK}]{{2,9}}?(?:市|自治州|州|地区|盟))?"
+                    rf"(?:[{_CJK}]{{1,9}}?(?:区|县|自治县|旗|市))?)")
+_MUNICIPAL = ("北京市", "上海市", "天津市", "重庆市")
+
+
+def valid_org(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = _PREFIX_JUNK.sub("", name).strip("()")
+    if len(name) < 3 or _BAD_START.match(name) or _BAD_ANY.search(name):
+        return None
+    if not re.search(ORG_SUFFIX + r"$", name):
+        return None
+    if name.count("(") != name.count(")"):
+        return None
+    return name
+
+
+def find_title(text_head: str, html_title: str | None):
+    """First title-like match: (agency or None, year)."""
+    for src in ([html_title] if html_title else []) + [text_head]:
+        for m in TITLE.finditer(src):
+            year = int(m.group("year"))
+            org = valid_org(m.group("pre")) or valid_org(m.group("mid"))
+            if org or src is text_head:
+                return org, year, m.start()
+    return None, None, None
+
+
+def find_agency(text: str, html_title: str | None) -> tuple[str | None, str | None]:
+    head = text[:6000]
+    org, _, _ = find_title(head, html_title)
+    if org:
+        return org, "title"
+    for rx in PROSE_ORG:
+        for m in rx.finditer(text[:30000]):
+            cand = valid_org(m.group("org"))
+            if cand:
+                return cand, "prose"
+    m = FIELD_ORG.search(head)
+    if m and valid_org(m.group("org")):
+        return valid_org(m.group("org")), "field"
+    return None, None
+
+
+def find_year(text: str, html_title: str | None) -> tuple[int | None, str | None, list[int]]:
+    """(year, source, other candidate years that disagree)."""
+    cands: list[tuple[int, str]] = []
+    _, ty, _ = find_title(text[:6000], html_title)
+    if ty:
+        cands.append((ty, "title"))
+    m = PERIOD.search(text[:40000]) or PERIOD_WORD.search(text[:40000])
+    if m:
+        cands.append((int(m.group(1)), "period"))
+    m = PROSE_YEAR.search(text[:20000])
+    if m:
+        cands.append((int(m.group(1)), "prose"))
+    if not cands:
+        years = Counter(int(y) for y in ANY_YEAR.findall(text[:20000]))
+        if years:
+            y, _ = years.most_common(1)[0]
+            cands.append((y, "prose_frequency"))
+    cands = [(y, s) for y, s in cands if 2000 <= y <= 2100]
+    if not cands:
+        return None, None, []
+    year, src = cands[0]
+    others = sorted({y for y, _ in cands if y != year})
+    return year, src, others
+
+
+def _date(y: str, mo: str, d: str) -> str | None:
+    y_, m_, d_ = int(y), int(mo), int(d)
+    if 1 <= m_ <= 12 and 1 <= d_ <= 31:
+        return f"{y_:04d}-{m_:02d}-{d_:02d}"
+    return None
+
+
+def find_published(text: str, report_year: int | None) -> str | None:
+    m = DATE_FIELD.search(text[:6000])
+    if m:
+        return _date(*m.groups())
+    # the signature date closes the report: a date near the end that is not a period bound
+    tail = text[-400:]
+    for m in reversed(list(DATE_CN.finditer(tail))):
+        if re.match(r"\s*(?:起|至|到|-|—|~)", tail[m.end():m.end() + 3]):
+            continue
+        y, mo = int(m.group(1)), int(m.group(2))
+        if report_year is None or y == report_year + 1 or (y == report_year and mo == 12):
+            return _date(*m.groups())
+    return None
+
+
+def find_region(agency: str | None) -> str | None:
+    """The place-name prefix of the agency name (杭州市, 浙江省杭州市, 嵊州市), or None."""
+    if not agency:
+        return None
+    for muni in _MUNICIPAL:
+        if agency.startswith(muni):
+            rest = REGION.match(agency[len(muni):])
+            tail = rest.group("r") if rest else ""
+            return muni + (tail if tail and tail.endswith(("区", "县")) else "")
+    m = REGION.match(agency)
+    if not m or not m.group("r"):
+        return None
+    r = m.group("r")
+    # a body name is not a place: 人民政府 / 行政服务中心 are never a region
+    return r if len(r) >= 3 and r != agency else None

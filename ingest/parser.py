@@ -1,0 +1,269 @@
+"""One annual-report file -> one canonical record (RECORD.md). Never raises on bad input."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import traceback
+from pathlib import Path
+
+from . import PARSER_VERSION, findings, html, meta, narrative, tables
+from . import labels as L
+from .decode import NotText, decode
+from .tokens import Token, cell_tokens, line_tokens
+
+MAX_BYTES = int(os.environ.get("OGI_MAX_BYTES", 64 * 1024 * 1024))
+MAX_REGION_CHARS = 4_000_000
+
+
+def _record(file: str, data: bytes | None) -> dict:
+    return {
+        "file": file,
+        "report_id": hashlib.sha256(data).hexdigest() if data is not None else None,
+        "parser_version": PARSER_VERSION,
+        "agency_name": None,
+        "report_year": None,
+        "format_version": None,
+        "published_date": None,
+        "region_name": None,
+        "source": {"bytes": len(data) if data is not None else None, "encoding": None, "traditional": None,
+                   "kind": None, "layout": "none"},
+        "table2": None,
+        "table3": None,
+        "table4": None,
+        "narrative": {},
+        "cells": [],
+        "issues": [],
+    }
+
+
+def _err(rec: dict, code: str, message: str) -> dict:
+    rec["issues"].append({"code": code, "severity": "error", "message": f"{rec['file']}: {message}",
+                          "table": None, "cells": []})
+    return rec
+
+
+def _span_lines(lines: list[str]) -> tuple[int, int] | None:
+    """First and last line index worth tokenising (from the first table heading/anchor to section 五)."""
+    first = last = None
+    anchor = re.compile(r"第二十条第|本年新收|申请人情况|\x00TABLE")
+    for i, ln in enumerate(lines):
+        if not ln:
+            continue
+        s = ln.replace(" ", "")
+        if first is None:
+            if tables.HEADING_ANY.search(s) or anchor.search(s):
+                first = i
+                if tables.HEADINGS[3][1].search(s) and not any(rx.search(s) for _, rx in tables.HEADINGS[:3]):
+                    first = None
+        if first is not None and tables.HEADINGS[3][1].search(s):
+            last = i
+            break
+    if first is None:
+        return None
+    return first, (last if last is not None else len(lines) - 1)
+
+
+def _split_at_headings(line: str) -> list[str]:
+    """A heading printed mid-line (`…监督保障。 二、主动公开政府信息情况`) starts a new piece."""
+    compact = line
+    idx = [m.start() for m in re.finditer(r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
+                                          r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)", compact)]
+    if not idx:
+        return [line]
+    pieces, prev = [], 0
+    for i in idx:
+        if i > prev:
+            pieces.append(line[prev:i])
+        prev = i
+    pieces.append(line[prev:])
+    return pieces
+
+
+def _tokens(lines: list[str], grids: list, src: str) -> list[Token]:
+    span = _span_lines(lines)
+    if span is None:
+        return []
+    first, last = span
+    out: list[Token] = []
+    cell_id = 0
+    chars = 0
+    for i in range(first, last + 1):
+        ln = lines[i]
+        if not ln.strip():
+            continue
+        chars += len(ln)
+        if chars > MAX_REGION_CHARS:
+            break
+        m = html.PLACEHOLDER_RE.search(ln)
+        if m and grids:
+            g = grids[int(m.group(1))]
+            for row in g.rows:
+                for c in row:
+                    if not c.origin:
+                        continue
+                    cell_id += 1
+                    out.extend(cell_tokens(c.text, Token("empty", "", "html", g.index, c.row, c.col, None, cell_id)))
+            continue
+        for piece in _split_at_headings(ln):
+            toks, cell_id = line_tokens(piece, i + 1, src, cell_id)
+            out.extend(toks)
+    return out
+
+
+def _format(year: int | None, t2: dict | None, t3: dict | None) -> tuple[str | None, str | None]:
+    """(format from the tables, format from the year)."""
+    by_tables = None
+    if t3:
+        if any(k in t3 for k in ("other_no_correction", "other_unpaid_fee", "other_other")):
+            by_tables = "2021"
+        elif "other_total" in t3:
+            by_tables = "2019"
+    if by_tables is None and t2:
+        ms = {m for item in t2.values() for m in item}
+        if ms & L.MEASURES_2021:
+            by_tables = "2021"
+        elif ms & L.MEASURES_2019:
+            by_tables = "2019"
+    by_year = None
+    if year is not None:
+        by_year = "pre2019" if year <= 2018 else ("2019" if year <= 2020 else "2021")
+    return by_tables, by_year
+
+
+def parse_bytes(data: bytes, file: str = "<bytes>") -> dict:
+    rec = _record(file, data)
+    try:
+        return _parse(data, rec)
+    except Exception as exc:  # the contract: one record per file, never a traceback
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        return _err(rec, "PARSE_ERROR", f"parser failed: {type(exc).__name__}: {exc} "
+                    f"(at {Path(tb.filename).name}:{tb.lineno})")
+
+
+def parse_file(path: str | os.PathLike) -> dict:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            rec = _record(str(path), None)
+            rec["source"]["bytes"] = size
+            return _err(rec, "FILE_TOO_LARGE", f"{size} bytes is above the limit of {MAX_BYTES} bytes")
+        data = p.read_bytes()
+    except OSError as exc:
+        return _err(_record(str(path), None), "READ_ERROR", f"cannot read the file: {exc.strerror or exc}")
+    return parse_bytes(data, str(path))
+
+
+def _parse(data: bytes, rec: dict) -> dict:
+    issues = rec["issues"]
+    if len(data) > MAX_BYTES:
+        return _err(rec, "FILE_TOO_LARGE", f"{len(data)} bytes is above the limit of {MAX_BYTES} bytes")
+    looks_html = html.is_html(data[:4096].decode("latin-1"))
+    try:
+        dec = decode(data, looks_html)
+    except NotText as exc:
+        code = "EMPTY_FILE" if "empty" in str(exc) else "NOT_TEXT"
+        return _err(rec, code, str(exc))
+    rec["source"]["encoding"] = dec.encoding
+    rec["source"]["traditional"] = dec.traditional
+    for code, sev, msg in dec.notes:
+        issues.append(tables.issue(code, sev, msg))
+    if dec.traditional:
+        issues.append(tables.issue("TRADITIONAL_CONVERTED", "info",
+                                   "the page is in traditional characters; labels and names were converted "
+                                   "to simplified with OpenCC t2s"))
+    text = dec.text
+    if looks_html or html.is_html(text):
+        rec["source"]["kind"] = "html"
+        page = html.parse(text)
+        for code, sev, msg in page.notes:
+            issues.append(tables.issue(code, sev, msg))
+        lines, grids, title, src = page.lines, page.grids, page.title, "html"
+        plain = "\n".join(ln for ln in lines if ln.strip() and not html.PLACEHOLDER_RE.search(ln))
+    else:
+        rec["source"]["kind"] = "text"
+        lines, grids, title, src = text.split("\n"), [], None, "text"
+        plain = text
+    plain_compact = re.sub(r"[ \t|]+", " ", plain)
+
+    # metadata
+    agency, agency_src = meta.find_agency(plain_compact, title)
+    year, year_src, other_years = meta.find_year(plain_compact, title)
+    rec["agency_name"] = agency
+    rec["report_year"] = year
+    rec["published_date"] = meta.find_published(plain_compact, year)
+    rec["region_name"] = meta.find_region(agency)
+    if agency is None:
+        issues.append(tables.issue("AGENCY_NOT_FOUND", "warning",
+                                   "no agency name found in the title line, the prose or the 发布机构 field"))
+    elif agency_src != "title":
+        issues.append(tables.issue("AGENCY_FROM_PROSE", "info", f"agency name taken from the {agency_src}: {agency}"))
+    if year is None:
+        issues.append(tables.issue("YEAR_NOT_FOUND", "warning",
+                                   "no report year found in the title, the statistics period or the prose"))
+    elif year_src in ("prose", "prose_frequency"):
+        issues.append(tables.issue("YEAR_FROM_PROSE", "info", f"report year {year} taken from the prose"))
+    if other_years:
+        issues.append(tables.issue("YEAR_CONFLICT", "warning",
+                                   f"report year {year} (from the {year_src}) but the page also gives "
+                                   + ", ".join(map(str, other_years))))
+
+    # tables
+    toks = _tokens(lines, grids, src) if (year is None or year >= 2019) else []
+    regions = tables.split_regions(toks)
+    t3x = tables.extract_t3(regions["t3"])
+    t4x = tables.extract_t4(regions["t4"])
+    _, fmt_year = _format(year, None, None)
+    t2x = tables.extract_t2(regions["t2"], fmt_year if fmt_year != "pre2019" else None)
+    fmt_tables, fmt_year = _format(year, t2x.table, t3x.table)
+    fmt = fmt_tables or fmt_year
+    if fmt_tables and fmt_year and fmt_tables != fmt_year:
+        issues.append(tables.issue("FORMAT_MISMATCH", "warning",
+                                   f"the tables are laid out as the {fmt_tables} format but the year {year} "
+                                   f"implies the {fmt_year} format; the tables' layout is reported"))
+    rec["format_version"] = fmt
+    t3 = None
+    if t3x.table is not None:
+        t3, miss = tables.complete_t3(t3x.table, fmt)
+        issues.extend(miss)
+    rec["table2"], rec["table3"], rec["table4"] = t2x.table, t3, t4x.table
+    for x in (t2x, t3x, t4x):
+        issues.extend(x.issues)
+        for c in x.cells:
+            rec["cells"].append({"table": c.table, "row": c.row, "column": c.column, "value": c.value,
+                                 "raw": c.raw, "empty": c.empty, **c.loc})
+    rec["source"]["layout"] = t3x.layout or t4x.layout or t2x.layout or "none"
+    if rec["source"]["layout"] == "text":
+        rec["source"]["layout"] = _text_layout(lines, regions["t3"] or regions["t4"] or regions["t2"])
+
+    # prose
+    rec["narrative"] = narrative.extract(plain_compact)
+    if t3 is not None:
+        issues.extend(findings.check_t3(t3, fmt))
+    if t4x.table is not None:
+        issues.extend(findings.check_t4(t4x.table))
+    issues.extend(findings.check_narrative(rec["narrative"], t3, t4x.table))
+    issues.extend(findings.check_spam(plain))
+    if (t2x.table is None and t3 is None and t4x.table is None and year is not None and year >= 2019
+            and any(tables.HEADINGS[1][1].search(ln.replace(" ", "")) for ln in lines)):
+        issues.append(tables.issue("TABLES_MISSING", "warning",
+                                   "the report has its section headings but no readable tables "
+                                   "(they were images or lost); only prose numbers are available"))
+    if agency is None and year is None and not toks:
+        issues.append(tables.issue("NOT_A_REPORT", "error",
+                                   f"{rec['file']}: no title, report year, table or report section found; "
+                                   "this does not look like an annual report"))
+    return rec
+
+
+def _text_layout(lines: list[str], toks: list[Token]) -> str:
+    lns = {t.line for t in toks if t.line}
+    if not lns:
+        return "none"
+    sample = [lines[i - 1] for i in sorted(lns)[:40] if i - 1 < len(lines)]
+    if sum("|" in s for s in sample) > len(sample) / 2:
+        return "pipe"
+    if sum(len(s.split()) > 2 for s in sample) > len(sample) / 2:
+        return "space"
+    return "cell_per_line"

@@ -1,0 +1,543 @@
+"""Token stream -> tables 2, 3 and 4 with the provenance of every cell.
+
+The extractors do not rely on a table's header lining up with its rows (real pages break that all
+the time): a row is a run of label tokens followed by a run of values, the row's key comes from the
+labels (through `ingest.labels`), and the values are taken in the canonical column order. When the
+separators between values were lost, the digits are split with the arithmetic the table obeys.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import labels as L
+from .tokens import EMPTY, LABEL, NUM, Token
+
+# Section headings (white space removed before matching). The numeral is required: the same words
+# stand in the report's introduction ("本报告共由总体情况、主动公开政府信息情况…").
+HEADINGS = [
+    ("t2", re.compile(r"[二2][、.]?主动公开政府信息(?:情况)?")),
+    ("t3", re.compile(r"[三3][、.]?收到和处理政府信息公开申请(?:情况)?")),
+    ("t4", re.compile(r"[四4][、.]?政府信息公开行政(?:法)?复议")),
+    ("end", re.compile(r"[五5][、.]?(?:政府信息公开工作)?存在的?主要问题|[六6][、.]其他需要报告")),
+]
+# Labels that open a table where its heading is missing.
+ANCHORS = [
+    ("t2", re.compile(r"^第二十条第")),
+    ("t3", re.compile(r"本年新收|^申请人情况$")),
+    ("t4", re.compile(r"^行政法?复议$|未经复议直接起诉")),
+]
+HEADING_ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in HEADINGS))
+
+_GROUP_PREFIX = re.compile(
+    r"^(?:三[、.]?)?(?:本年度?办理结果)?"
+    r"(?:\((?P<n>[三四五六])\)\s*(?P<g>不予公开|无法提供|不予处理|其他处理))?")
+_GROUP_BY_NUM = {"三": "denied", "四": "unable", "五": "rejected", "六": "other"}
+_GROUP_BY_WORD = {"不予公开": "denied", "无法提供": "unable", "不予处理": "rejected", "其他处理": "other"}
+_GROUP_WORD_ONLY = re.compile(r"^(?P<g>不予公开|无法提供|不予处理|其他处理)")
+
+
+@dataclass
+class CellOut:
+    table: str
+    row: str
+    column: str
+    value: float | int | None
+    raw: str
+    empty: bool
+    loc: dict
+
+
+@dataclass
+class Extracted:
+    table: dict | None
+    cells: list[CellOut] = field(default_factory=list)
+    issues: list[dict] = field(default_factory=list)
+    layout: str | None = None
+
+
+def issue(code: str, severity: str, message: str, table: str | None = None, cells=None) -> dict:
+    return {"code": code, "severity": severity, "message": message, "table": table, "cells": list(cells or [])}
+
+
+# ------------------------------------------------------------------------------------------------
+# Splitting glued digits
+
+
+def _num(s: str):
+    if "." in s:
+        return float(s)
+    return int(s)
+
+
+def _pieces(tok: str) -> list[str]:
+    """'1-20' -> ['1', '-20'] : a sign always starts a new number."""
+    return [p for p in re.split(r"(?=[+-])", tok) if p]
+
+
+def split_glued(tokens: list[str], n: int, check=None, partial=None, budget: int = 200_000):
+    """All ways to read `tokens` (digit strings, '' = empty cell) as exactly n numbers.
+
+    A number has no leading zero (except 0 itself); a sign always starts a new number.
+    `check(values)` filters complete readings; `partial(values)` may prune a prefix.
+    Returns up to 50 readings as (values, owner) where owner[i] is the index of the token value i
+    was read from.
+    """
+    segs: list[tuple[str, int]] = []
+    for ti, t in enumerate(tokens):
+        for p in (_pieces(t) if t else [""]):
+            segs.append((p, ti))
+    results: list[tuple[list, list]] = []
+    acc: list = []
+    own: list = []
+    steps = 0
+
+    def rec(i: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > budget or len(results) >= 50:
+            return
+        if i == len(segs):
+            if len(acc) == n and (check is None or check(acc)):
+                results.append((list(acc), list(own)))
+            return
+        if len(acc) + (len(segs) - i) > n:
+            return
+        seg, ti = segs[i]
+        if seg == "":
+            acc.append(0)
+            own.append(ti)
+            if partial is None or partial(acc):
+                rec(i + 1)
+            acc.pop()
+            own.pop()
+            return
+        sign = seg[0] if seg[0] in "+-" else ""
+        digits = seg[len(sign):]
+        if not digits:
+            return
+
+        def split_seg(pos: int) -> None:
+            nonlocal steps
+            if pos == len(digits):
+                rec(i + 1)
+                return
+            # leave room for one number per remaining segment
+            if len(acc) + 1 + (len(segs) - i - 1) > n:
+                return
+            for ln in range(1, len(digits) - pos + 1):
+                part = digits[pos:pos + ln]
+                if len(part) > 1 and part[0] == "0":
+                    break
+                v = int(part)
+                if pos == 0 and sign == "-":
+                    v = -v
+                acc.append(v)
+                own.append(ti)
+                if partial is None or partial(acc):
+                    split_seg(pos + ln)
+                acc.pop()
+                own.pop()
+                steps += 1
+                if steps > budget or len(results) >= 50:
+                    return
+
+        split_seg(0)
+
+    rec(0)
+    return results
+
+
+def _t3_check(v: list[int]) -> bool:
+    return sum(v[:6]) == v[6]
+
+
+def _t4_check(order: list[str]):
+    ti = order.index("total")
+    others = [i for i in range(5) if i != ti]
+
+    def ok_group(g: list[int]) -> bool:
+        return sum(g[i] for i in others) == g[ti]
+
+    def check(v: list[int]) -> bool:
+        return all(ok_group(v[k:k + 5]) for k in (0, 5, 10))
+
+    def partial(v: list[int]) -> bool:
+        full = len(v) // 5
+        return all(ok_group(v[k * 5:k * 5 + 5]) for k in range(full)) and all(x >= 0 for x in v)
+
+    return check, partial
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading a run of values
+
+
+@dataclass
+class Values:
+    values: list            # numbers or None
+    tokens: list            # the token each value came from (None when missing)
+    empties: list[int]      # indexes of values printed empty
+    glued: str | None = None      # None | "unique" | "ambiguous"
+    alternatives: int = 0
+    short: bool = False
+    extra: int = 0
+
+
+def _is_multi(t: Token) -> bool:
+    s = t.text.lstrip("+-")
+    return t.kind == NUM and "." not in s and (len(s) > 1 or bool(re.search(r"\d[+-]", t.text)))
+
+
+def read_values(run: list[Token], n: int, check=None, partial=None) -> Values:
+    """Exactly n values from a run of num/empty tokens."""
+    r = list(run)
+    while len(r) > n and r and r[-1].kind == EMPTY:
+        r.pop()
+    while len(r) > n and r and r[0].kind == EMPTY:
+        r.pop(0)
+    signed = any(t.kind == NUM and re.search(r"\d[+-]", t.text) for t in r)
+    if len(r) == n and not signed:
+        vals, empt = [], []
+        for i, t in enumerate(r):
+            if t.kind == EMPTY:
+                vals.append(0)
+                empt.append(i)
+            else:
+                vals.append(_num(t.text))
+        return Values(vals, r, empt)
+    if len(r) > n:
+        nonempty = [t for t in r if t.kind == NUM]
+        if len(nonempty) == n:
+            return Values([_num(t.text) for t in nonempty], nonempty, [], extra=len(r) - n)
+        v = read_values(r[:n], n, check, partial)
+        v.extra = len(r) - n
+        return v
+    # fewer tokens than cells: digits were glued together
+    if any(_is_multi(t) for t in r) and all("." not in t.text for t in r):
+        texts = ["" if t.kind == EMPTY else t.text for t in r]
+        cands = split_glued(texts, n, check, partial)
+        if not cands and check is not None:
+            # the report's own arithmetic may be broken: read without the check, if that is unique
+            free = split_glued(texts, n, None, None, budget=50_000)
+            cands = free if len(free) == 1 else []
+            if len(free) > 1:
+                return Values([None] * n, [None] * n, [], glued="ambiguous", alternatives=len(free))
+        if cands:
+            best, owner = cands[0]
+            return Values(best, [r[i] for i in owner], [],
+                          glued="unique" if len(cands) == 1 else "ambiguous", alternatives=len(cands))
+    vals = [None] * n
+    toks: list = [None] * n
+    empt = []
+    for i, t in enumerate(r[:n]):
+        toks[i] = t
+        if t.kind == EMPTY:
+            vals[i] = 0
+            empt.append(i)
+        else:
+            vals[i] = _num(t.text)
+    return Values(vals, toks, empt, short=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Regions
+
+
+def split_regions(tokens: list[Token]) -> dict[str, list[Token]]:
+    regions: dict[str, list[Token]] = {"t2": [], "t3": [], "t4": []}
+    cur: str | None = None
+    seen: set[str] = set()
+    for t in tokens:
+        if t.kind == LABEL:
+            hit = None
+            for name, rx in HEADINGS:
+                if rx.search(t.text):
+                    hit = name
+                    break
+            if hit is None:
+                for name, rx in ANCHORS:
+                    if name not in seen and name != cur and rx.search(t.text):
+                        hit = name
+                        break
+            if hit is not None:
+                cur = None if hit == "end" else hit
+                if cur:
+                    seen.add(cur)
+                continue
+        if cur is not None:
+            regions[cur].append(t)
+    return regions
+
+
+def _runs(tokens: list[Token]):
+    """Yield (labels, values) pairs: a run of labels followed by a run of num/empty tokens."""
+    labels: list[Token] = []
+    values: list[Token] = []
+    for t in tokens:
+        if t.kind == LABEL:
+            if values:
+                yield labels, values
+                labels, values = [], []
+            labels.append(t)
+        else:
+            values.append(t)
+    if labels or values:
+        yield labels, values
+
+
+def _layout(tokens: list[Token]) -> str:
+    if not tokens:
+        return "none"
+    t = tokens[0]
+    if t.src == "html" and t.table is not None:
+        return "html_table"
+    return "text"
+
+
+def _cells_out(table: str, row: str, cols: list[str], v: Values) -> list[CellOut]:
+    out = []
+    for i, col in enumerate(cols):
+        tok = v.tokens[i] if i < len(v.tokens) else None
+        val = v.values[i]
+        if val is None:
+            continue
+        loc = tok.loc() if tok is not None else {"src": None, "src_table": None, "src_row": None,
+                                                 "src_col": None, "src_line": None}
+        out.append(CellOut(table, row, col, val, tok.text if tok is not None else "", i in v.empties, loc))
+    return out
+
+
+def _value_issues(table: str, row: str, cols: list[str], v: Values) -> list[dict]:
+    out = []
+    if v.empties:
+        keys = [f"{row}.{cols[i]}" for i in v.empties]
+        out.append(issue("CELL_EMPTY", "info", f"{table} {row}: {len(keys)} cell(s) printed empty, read as 0",
+                         table, keys))
+    if v.glued == "unique":
+        out.append(issue("GLUED_SPLIT", "info",
+                         f"{table} {row}: separators between numbers were lost; the only split that "
+                         f"satisfies the table's arithmetic was used", table, [f"{row}.{c}" for c in cols]))
+    elif v.glued == "ambiguous":
+        what = "the first of them was used" if v.values[0] is not None else "the cells are left empty (null)"
+        out.append(issue("GLUED_AMBIGUOUS", "warning",
+                         f"{table} {row}: separators between numbers were lost and {v.alternatives} "
+                         f"different splits are possible; {what}", table, [f"{row}.{c}" for c in cols]))
+    if v.short:
+        miss = [f"{row}.{cols[i]}" for i, x in enumerate(v.values) if x is None]
+        if miss:
+            out.append(issue("CELL_UNREADABLE", "warning",
+                             f"{table} {row}: {len(miss)} of {len(cols)} cells could not be read", table, miss))
+    if v.extra:
+        out.append(issue("EXTRA_VALUES", "warning",
+                         f"{table} {row}: {v.extra} more value(s) than columns; the first {len(cols)} were used",
+                         table, [f"{row}.{c}" for c in cols]))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Table 3
+
+
+def _t3_key(labels: list[Token], group: str | None) -> tuple[str | None, str | None, bool]:
+    """(row key, new group, whether the last label was a bare group label)."""
+    key = None
+    bare_group = False
+    for t in labels:
+        lab = L.clean(t.text)
+        m = _GROUP_PREFIX.match(lab)
+        rest = lab
+        if m and m.end() > 0:
+            if m.group("g"):
+                group = _GROUP_BY_WORD[m.group("g")]
+            elif re.match(r"^(?:三[、.]?)?本年度?办理结果", lab):
+                group = None
+            rest = lab[m.end():]
+        else:
+            m2 = _GROUP_WORD_ONLY.match(lab)
+            if m2 and (len(lab) == len(m2.group("g")) or not L.match_t3_row(lab, None)):
+                group = _GROUP_BY_WORD[m2.group("g")]
+                rest = lab[m2.end():]
+        if not rest:
+            bare_group = bool(m and m.group("g")) or bool(_GROUP_WORD_ONLY.match(lab))
+            continue
+        bare_group = False
+        k = L.match_t3_row(rest, group)
+        if k is not None:
+            key = k
+            if k in ("new_received", "carried_over", "total_processed", "carried_forward", "granted",
+                     "partially_granted"):
+                group = None
+    return key, group, bare_group
+
+
+def extract_t3(tokens: list[Token]) -> Extracted:
+    cols = L.T3_COLS
+    table: dict[str, dict] = {}
+    cells: list[CellOut] = []
+    issues: list[dict] = []
+    group: str | None = None
+    glued = False
+    for labs, vals in _runs(tokens):
+        key, group, bare_group = _t3_key(labs, group)
+        if not vals or not any(t.kind == NUM for t in vals) and not labs:
+            continue
+        if bare_group and group == "other":
+            key = "other_total"
+        if key is None or not any(t.kind == NUM for t in vals):
+            continue  # a header cell (合计, 其他) or a label with no numbers after it
+        v = read_values(vals, 7, _t3_check)
+        if key in table:
+            issues.append(issue("T3_DUPLICATE_ROW", "warning",
+                                f"table3 row {key} appears twice; the first reading is kept", "table3"))
+            continue
+        glued = glued or v.glued is not None
+        table[key] = dict(zip(cols, v.values))
+        cells.extend(_cells_out("table3", key, cols, v))
+        issues.extend(_value_issues("table3", key, cols, v))
+    if not table:
+        return Extracted(None)
+    layout = "glued" if glued else _layout(tokens)
+    return Extracted(table, cells, issues, layout)
+
+
+def complete_t3(table: dict, fmt: str | None) -> tuple[dict, list[dict]]:
+    """Canonical row order for the format; rows the page lacks are null, with a warning."""
+    rows = L.T3_ROWS_2019 if fmt == "2019" else L.T3_ROWS_2021
+    if fmt is None:
+        rows = L.T3_ROWS_2019 if "other_total" in table and not any(
+            k in table for k in ("other_no_correction", "other_unpaid_fee", "other_other")) else L.T3_ROWS_2021
+    out: dict = {}
+    missing = []
+    for k in rows:
+        if k in table:
+            out[k] = table[k]
+        else:
+            out[k] = {c: None for c in L.T3_COLS}
+            missing.append(k)
+    for k in table:
+        if k not in out:
+            out[k] = table[k]
+    issues = []
+    if missing:
+        issues.append(issue("T3_ROW_MISSING", "warning",
+                            f"table3: {len(missing)} row(s) of the {fmt or '2021'} format not found: "
+                            + ", ".join(missing), "table3", [f"{k}.total" for k in missing]))
+    return out, issues
+
+
+# ------------------------------------------------------------------------------------------------
+# Table 4
+
+
+def extract_t4(tokens: list[Token]) -> Extracted:
+    order: list[str] = []
+    last_header = -1
+    for i, t in enumerate(tokens):
+        if t.kind != LABEL:
+            continue
+        lab = L.clean(t.text)
+        r = L.match("t4_result", lab)
+        if r is not None:
+            order.append(r)
+            last_header = i
+        elif L.match("t4_proc", lab) is not None or "行政诉讼" in lab:
+            last_header = i
+    if last_header < 0 or not any(x for x in order):
+        return Extracted(None)
+    res_order = L.T4_RESULTS
+    if len(order) >= 5 and sorted(order[:5]) == sorted(L.T4_RESULTS) and order[:5] != L.T4_RESULTS:
+        res_order = order[:5]
+    run: list[Token] = []
+    for t in tokens[last_header + 1:]:
+        if t.kind == LABEL:
+            if run and sum(1 for x in run if x.kind == NUM):
+                # labels between rows of a table printed one proceeding per row
+                if L.match("t4_proc", L.clean(t.text)) is not None:
+                    continue
+                if len([x for x in run if x.kind == NUM]) >= 15:
+                    break
+                continue
+            continue
+        run.append(t)
+    if not any(t.kind == NUM for t in run):
+        return Extracted(None)
+    check, partial = _t4_check(res_order)
+    v = read_values(run, 15, check, partial)
+    cols = [f"{p}.{r}" for p in L.T4_PROCS for r in res_order]
+    table = {p: {r: None for r in L.T4_RESULTS} for p in L.T4_PROCS}
+    cells = []
+    for i, key in enumerate(cols):
+        p, r = key.split(".")
+        table[p][r] = v.values[i]
+    tmp_cols = cols
+    for c in _cells_out("table4", "", tmp_cols, v):
+        p, r = c.column.split(".")
+        c.row, c.column = p, r
+        cells.append(c)
+    issues = []
+    for it in _value_issues("table4", "table4", tmp_cols, v):
+        it["cells"] = [c.split(".", 1)[1] if c.startswith("table4.") else c for c in it["cells"]]
+        it["message"] = it["message"].replace("table4 table4", "table4")
+        issues.append(it)
+    layout = "glued" if v.glued else _layout(run)
+    return Extracted(table, cells, issues, layout)
+
+
+# ------------------------------------------------------------------------------------------------
+# Table 2
+
+
+def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
+    table: dict[str, dict] = {}
+    cells: list[CellOut] = []
+    issues: list[dict] = []
+    header: list[str] = []
+    header_open = False
+    item: str | None = None
+    vals: list[Token] = []
+
+    def finish():
+        nonlocal item, vals
+        if item is None:
+            return
+        measures = header or L.TABLE2_LAYOUT.get(fmt_hint or "2021", {}).get(item) \
+            or L.TABLE2_LAYOUT["2019"].get(item, [])
+        if measures and any(t.kind == NUM for t in vals) and item not in table:
+            v = read_values(vals, len(measures))
+            table[item] = dict(zip(measures, v.values))
+            cells.extend(_cells_out("table2", item, measures, v))
+            issues.extend(_value_issues("table2", item, measures, v))
+        item, vals = None, []
+
+    for t in tokens:
+        if t.kind == LABEL:
+            lab = L.clean(t.text)
+            m = L.match("t2_measure", lab)
+            if m is not None:
+                finish()
+                if not header_open:
+                    header = []
+                    header_open = True
+                header.append(m)
+                continue
+            header_open = False
+            it = L.match("t2_item", lab)
+            if it is not None:
+                finish()
+                item = it
+                continue
+            if lab.startswith("第二十条") or lab == "信息内容":
+                finish()
+                if lab.startswith("第二十条"):
+                    header = []
+                continue
+            finish()
+        else:
+            header_open = False if t.kind == NUM else header_open
+            if item is not None:
+                vals.append(t)
+    finish()
+    if not table:
+        return Extracted(None)
+    return Extracted(table, cells, issues, _layout(tokens))
