@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import lxml.etree as etree
 import lxml.html
 
-PLACEHOLDER = "\x00TABLE{}\x00"
-PLACEHOLDER_RE = re.compile(r"\x00TABLE(\d+)\x00")
+PLACEHOLDER = "\ue000TABLE{}\ue001"
+PLACEHOLDER_RE = re.compile("\ue000TABLE(\\d+)\ue001")
 MAX_SPAN = 200  # a colspan/rowspan above this is hostile or broken markup
 MAX_GRID_CELLS = 2_000_000
 

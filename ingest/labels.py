@@ -239,7 +239,7 @@ _NOTE = re.compile(r"\([^()]{6,}\)")
 
 def clean(label: str) -> str:
     """Label text as patterns see it: no white space, no trailing punctuation."""
-    return _SPACE.sub("", label).strip(":：;；,，。")
+    return _SPACE.sub("", label).replace("*", "").replace("`", "").strip(":：;；,，。#")
 
 
 def strip_numbering(label: str) -> str:
@@ -254,6 +254,23 @@ def match(kind: str, label: str) -> str | None:
             if pat.regex.search(cand):
                 return pat.key
     return None
+
+
+def find_all(kind: str, label: str) -> list[str]:
+    """Every key of `kind` whose pattern occurs in `label`, in the order they are printed
+    (a header whose cells ran together: 信息内容本年新制作数量本年新公开数量对外公开总数量)."""
+    hits: list[tuple[int, int, str]] = []
+    for pat in _BY_KIND.get(kind, ()):
+        for m in pat.regex.finditer(label):
+            hits.append((m.start(), m.end(), pat.key))
+    hits.sort()
+    out: list[str] = []
+    end = -1
+    for s, e, k in hits:
+        if s >= end and k not in out:
+            out.append(k)
+            end = e
+    return out
 
 
 def match_t3_row(label: str, group: str | None) -> str | None:

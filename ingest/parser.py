@@ -46,7 +46,7 @@ def _err(rec: dict, code: str, message: str) -> dict:
 def _span_lines(lines: list[str]) -> tuple[int, int] | None:
     """First and last line index worth tokenising (from the first table heading/anchor to section 五)."""
     first = last = None
-    anchor = re.compile(r"第二十条第|本年新收|申请人情况|\x00TABLE")
+    anchor = re.compile("第二十条第|本年新收|申请人情况|\ue000TABLE")
     for i, ln in enumerate(lines):
         if not ln:
             continue

@@ -213,20 +213,15 @@ def read_values(run: list[Token], n: int, check=None, partial=None) -> Values:
         v = read_values(r[:n], n, check, partial)
         v.extra = len(r) - n
         return v
-    # fewer tokens than cells: digits were glued together
-    if any(_is_multi(t) for t in r) and all("." not in t.text for t in r):
-        texts = ["" if t.kind == EMPTY else t.text for t in r]
-        cands = split_glued(texts, n, check, partial)
-        if not cands and check is not None:
-            # the report's own arithmetic may be broken: read without the check, if that is unique
-            free = split_glued(texts, n, None, None, budget=50_000)
-            cands = free if len(free) == 1 else []
-            if len(free) > 1:
-                return Values([None] * n, [None] * n, [], glued="ambiguous", alternatives=len(free))
-        if cands:
-            best, owner = cands[0]
-            return Values(best, [r[i] for i in owner], [],
-                          glued="unique" if len(cands) == 1 else "ambiguous", alternatives=len(cands))
+    # fewer tokens than cells: digits were glued together (trailing empty cells are then padding)
+    core = list(r)
+    while core and core[-1].kind == EMPTY:
+        core.pop()
+    if any(_is_multi(t) for t in core) and all("." not in t.text for t in core):
+        for cand_run in ([core, r] if len(core) != len(r) else [core]):
+            got = _read_glued(cand_run, n, check, partial)
+            if got is not None:
+                return got
     vals = [None] * n
     toks: list = [None] * n
     empt = []
@@ -238,6 +233,22 @@ def read_values(run: list[Token], n: int, check=None, partial=None) -> Values:
         else:
             vals[i] = _num(t.text)
     return Values(vals, toks, empt, short=True)
+
+
+def _read_glued(r: list[Token], n: int, check, partial) -> Values | None:
+    texts = ["" if t.kind == EMPTY else t.text for t in r]
+    cands = split_glued(texts, n, check, partial)
+    if not cands and check is not None:
+        # the report's own arithmetic may be broken: read without the check, if that is unique
+        free = split_glued(texts, n, None, None, budget=50_000)
+        if len(free) > 1:
+            return Values([None] * n, [None] * n, [], glued="ambiguous", alternatives=len(free))
+        cands = free
+    if not cands:
+        return None
+    best, owner = cands[0]
+    return Values(best, [r[i] for i in owner], [],
+                  glued="unique" if len(cands) == 1 else "ambiguous", alternatives=len(cands))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -384,8 +395,13 @@ def extract_t3(tokens: list[Token]) -> Extracted:
             continue
         if bare_group and group == "other":
             key = "other_total"
-        if key is None or not any(t.kind == NUM for t in vals):
-            continue  # a header cell (合计, 其他) or a label with no numbers after it
+        if key is None:
+            continue
+        if not any(t.kind == NUM for t in vals):
+            # a row printed all empty means zeros; a header cell (合计) followed by blank cells does not
+            header_like = key == "total_processed" and not any("七" in t.text for t in labs)
+            if header_like or len(vals) < 7:
+                continue
         v = read_values(vals, 7, _t3_check)
         if key in table:
             issues.append(issue("T3_DUPLICATE_ROW", "warning",
@@ -443,13 +459,18 @@ def extract_t4(tokens: list[Token]) -> Extracted:
             last_header = i
         elif L.match("t4_proc", lab) is not None or "行政诉讼" in lab:
             last_header = i
-    if last_header < 0 or not any(x for x in order):
+    has_header = bool(order) or any(t.kind == LABEL and ("维持" in t.text or "审结" in t.text) for t in tokens)
+    if last_header < 0 or not has_header:
         return Extracted(None)
     res_order = L.T4_RESULTS
     if len(order) >= 5 and sorted(order[:5]) == sorted(L.T4_RESULTS) and order[:5] != L.T4_RESULTS:
         res_order = order[:5]
+    # padding cells on the header's own lines/rows are not values
+    header_lines = {(t.table, t.row, t.line) for t in tokens[:last_header + 1] if t.kind == LABEL}
     run: list[Token] = []
     for t in tokens[last_header + 1:]:
+        if t.kind == EMPTY and (t.table, t.row, t.line) in header_lines:
+            continue
         if t.kind == LABEL:
             if run and sum(1 for x in run if x.kind == NUM):
                 # labels between rows of a table printed one proceeding per row
@@ -513,13 +534,13 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     for t in tokens:
         if t.kind == LABEL:
             lab = L.clean(t.text)
-            m = L.match("t2_measure", lab)
-            if m is not None:
+            ms = L.find_all("t2_measure", lab)
+            if ms:
                 finish()
                 if not header_open:
                     header = []
                     header_open = True
-                header.append(m)
+                header.extend(m for m in ms if m not in header)
                 continue
             header_open = False
             it = L.match("t2_item", lab)

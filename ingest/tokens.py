@@ -13,15 +13,15 @@ from dataclasses import dataclass
 LABEL, NUM, EMPTY = "label", "num", "empty"
 
 _NUM = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_NUM_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:件|个|条|项|次|宗|份|人|家)$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _GLUED_SIGNED = re.compile(r"^[+-]?\d+(?:[+-]\d+)+$")  # 1-20: numbers with a sign glued in
-_EMPTY_MARKS = {"-", "—", "——", "–", "/", "无", "一", "_", "--", "―"}
-# digits, then a numbered label: 41815092.政府公报 -> 4181509 | 2.政府公报
-_NUM_THEN_NUMBERED = re.compile(r"^([+-]?\d+?)(\d[.、](?![\d]).*)$")
-# digits, then a bracketed or Chinese-numbered label: 0(一)予以公开, 6二、上年结转
-_NUM_THEN_LABEL = re.compile(r"^([+-]?\d+)((?:\(|[一二三四五六七八九十]+、)\D.*)$")
-# label, then digits: 行政许可644, (七)总计4206
-_LABEL_THEN_NUM = re.compile(r"^(.*[^\d+\-.,%])([+-]?\d+(?:\.\d+)?)$")
+_EMPTY_MARKS = {"-", "—", "——", "–", "/", "无", "_", "--", "―", "一"}
+_RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# a digit run followed by one of these is part of a label (2021年, 第3项, 50%, 1.5万元)
+_LABEL_UNITS = set("年月日号%万亿元项届期次批版条款章节位名岁")
+_MARKUP = "*`#"
+_COLUMN_GAP = re.compile(r"\s{2,}|\t")
 
 
 @dataclass(slots=True)
@@ -41,42 +41,93 @@ class Token:
 
 
 def split_word(word: str) -> list[tuple[str, str]]:
-    """One white-space-free word -> [(kind, text)]."""
-    if _NUM.match(word):
+    """One white-space-free word -> [(kind, text)].
+
+    Scans the digit runs of the word: a run that ends in a numbering digit (`…02.其他`) gives its
+    leading digits to a number and its last digit to the label that follows; a run followed by a
+    unit (年, %, 万元) belongs to the label; any other run is a number. Adjacent runs with a sign
+    between them (`1-20`) stay one glued token.
+    """
+    word = word.strip(_MARKUP)
+    if not word:
+        return []
+    if _NUM.match(word) or _GLUED_SIGNED.match(word):
         return [(NUM, word)]
+    m = _NUM_UNIT.match(word)
+    if m:
+        return [(NUM, m.group(1))]
     if _THOUSANDS.match(word):
         return [(NUM, word.replace(",", ""))]
-    if _GLUED_SIGNED.match(word):
-        return [(NUM, word)]
     if word in _EMPTY_MARKS:
         return [(EMPTY, word)]
-    m = _NUM_THEN_NUMBERED.match(word) or _NUM_THEN_LABEL.match(word)
-    if m and m.group(1) not in ("+", "-"):
-        return [(NUM, m.group(1))] + split_word(m.group(2))
-    m = _LABEL_THEN_NUM.match(word)
-    if m and len(m.group(1)) >= 2 and not m.group(1).endswith(("第", "年", "月", "日", "前", "约", "共", "于")):
-        return split_word(m.group(1)) + [(NUM, m.group(2))]
-    return [(LABEL, word)]
+    out: list[tuple[str, str]] = []
+    label = ""
+    pos = 0
+
+    def emit_num(t: str) -> None:
+        nonlocal label
+        if label:
+            out.append((LABEL, label))
+            label = ""
+        if out and out[-1][0] == NUM and t[0] in "+-" and out[-1][1][-1].isdigit() and glued_prev[0] == start:
+            out[-1] = (NUM, out[-1][1] + t)
+        else:
+            out.append((NUM, t))
+
+    glued_prev = [-1]
+    for m in _RUN.finditer(word):
+        start, end = m.span()
+        run = m.group()
+        label += word[pos:start]
+        nxt = word[end:end + 1]
+        after = word[end + 1:end + 2]
+        prev = word[start - 1:start] if start else ""
+        if nxt in (".", "、") and after and not after.isdigit() and "." not in run:
+            digits = run.lstrip("+-")
+            if len(digits) > 1:
+                emit_num(run[:-1])
+                label = run[-1]
+            else:
+                label += run
+        elif (nxt and nxt in _LABEL_UNITS) or prev == "第" or (prev and prev.isascii() and prev.isalpha()):
+            label += run
+        else:
+            emit_num(run)
+        glued_prev[0] = end
+        pos = end
+    label += word[pos:]
+    if label:
+        out.append((LABEL, label))
+    return out
 
 
 def cell_tokens(text: str, base: Token) -> list[Token]:
     """Tokens of one cell. Adjacent label words of a cell merge into one label."""
     out: list[Token] = []
-    words = text.split()
-    if not words:
+    if not text.strip():
         return [Token(EMPTY, "", base.src, base.table, base.row, base.col, base.line, base.cell)]
-    for w in words:
-        for kind, t in split_word(w):
-            if kind == LABEL and out and out[-1].kind == LABEL:
-                out[-1].text += t
-                continue
-            out.append(Token(kind, t, base.src, base.table, base.row, base.col, base.line, base.cell))
+    # two or more spaces or a tab separate columns; one space is noise inside a label (不予 公开)
+    for sub in _COLUMN_GAP.split(text.strip()):
+        merge_ok = False
+        for w in sub.split():
+            for kind, t in split_word(w):
+                if kind == LABEL and merge_ok and out and out[-1].kind == LABEL:
+                    out[-1].text += t
+                    continue
+                out.append(Token(kind, t, base.src, base.table, base.row, base.col, base.line, base.cell))
+                merge_ok = kind == LABEL
+            merge_ok = bool(out) and out[-1].kind == LABEL
     return out
+
+
+_MD_RULE = re.compile(r"^[\s|:]*-{3,}[\s|:\-]*$")
 
 
 def line_tokens(line: str, lineno: int, src: str, cell_id: int) -> tuple[list[Token], int]:
     """Tokens of one text line: `|` separates cells (empty ones kept); else one cell per line."""
     out: list[Token] = []
+    if _MD_RULE.match(line):
+        return out, cell_id  # a markdown table's |---|---| rule
     if "|" in line:
         pieces = line.split("|")
         # the piece before a leading pipe and after a closing pipe is not a cell
