@@ -1,0 +1,289 @@
+"""The parser on the five real seed reports, a realistic portal page and transformed forms of them."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from opencc import OpenCC
+
+import ingest
+from ingest import labels as L
+from ingest.tables import split_glued
+from ingest.tokens import split_word
+
+FIX = Path(__file__).parent / "fixtures"
+SEEDS = sorted((FIX / "seeds").glob("*.txt"))
+HTML_PAGE = FIX / "html" / "hz_yjglj_2021_gbk.html"
+_S2T = OpenCC("s2t")
+
+
+def expected(seed: Path) -> dict:
+    return json.loads((FIX / "expected" / f"{seed.stem}.expected.json").read_text(encoding="utf-8"))
+
+
+def assert_matches(rec: dict, exp: dict) -> None:
+    """Every key the expected file shows must be what the parser read."""
+    for key in ("report_year", "format_version"):
+        assert rec[key] == exp[key], key
+    assert rec["agency_name"] == exp["agency_name"]
+    for t in ("table2", "table3", "table4"):
+        if exp[t] is None:
+            assert rec[t] is None, f"{t} invented"
+            continue
+        for row, cols in exp[t].items():
+            for col, v in cols.items():
+                assert rec[t][row][col] == v, f"{t}.{row}.{col}"
+    for k, v in exp["narrative"].items():
+        assert rec["narrative"].get(k) == v, f"narrative.{k}"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem[:3])
+def test_seed_reports_read_exactly(seed: Path) -> None:
+    rec = ingest.parse_file(seed)
+    assert_matches(rec, expected(seed))
+    assert rec["report_id"] and len(rec["report_id"]) == 64
+    assert rec["parser_version"] == ingest.PARSER_VERSION
+    assert not [i for i in rec["issues"] if i["severity"] == "error"]
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem[:3])
+@pytest.mark.parametrize("form", ["gbk", "traditional", "utf8_bom", "markdown", "spaces", "fullwidth"])
+def test_seed_reports_in_other_forms(seed: Path, form: str) -> None:
+    raw = seed.read_text(encoding="utf-8")
+    if form == "gbk":
+        data = raw.encode("gb18030")
+    elif form == "traditional":
+        data = _S2T.convert(raw).encode("utf-8")
+    elif form == "utf8_bom":
+        data = b"\xef\xbb\xbf" + raw.encode("utf-8")
+    elif form == "markdown":
+        data = "\n".join(f"| {ln} |\n|---|---|" if ln.count("|") > 3 else ln for ln in raw.split("\n")).encode()
+    elif form == "spaces":  # cells separated by runs of spaces, as text copied out of a PDF
+        data = raw.replace(" | ", "   ").replace("|", "  ").encode()
+    else:  # full-width digits and brackets
+        data = raw.translate(str.maketrans("0123456789()", "０１２３４５６７８９（）")).encode()
+    assert_matches(ingest.parse_bytes(data, seed.name), expected(seed))
+
+
+def _glue(raw: str) -> str:
+    """Drop the separators between numbers, as lossy scrapers do."""
+    out = re.sub(r"(\d)[ \t]*\|[ \t]*(?=\d)", r"\1", raw)
+    for _ in range(20):
+        out = re.sub(r"(?m)^(\d+)\n\n(\d+)$", r"\1\2", out)
+    return out
+
+
+@pytest.mark.parametrize("seed", [s for s in SEEDS if s.stem[:3] in ("001", "003")], ids=lambda p: p.stem[:3])
+def test_glued_digits_recovered_by_arithmetic(seed: Path) -> None:
+    raw = seed.read_text(encoding="utf-8")
+    glued = _glue(raw)
+    assert glued != raw
+    rec = ingest.parse_bytes(glued.encode(), seed.name)
+    assert_matches(rec, expected(seed))
+    assert rec["source"]["layout"] == "glued"
+    assert any(i["code"] == "GLUED_SPLIT" for i in rec["issues"])
+
+
+def test_glued_splits() -> None:
+    check = lambda v: sum(v[:6]) == v[6]  # noqa: E731
+    assert [c for c, _ in split_glued(["640020470"], 7, check)] == [[64, 0, 0, 2, 0, 4, 70]]
+    # a negative number glued in
+    assert [c for c, _ in split_glued(["1-20"], 3)] == [[1, -2, 0]]
+    # more than one reading: all are returned, so the caller can say so
+    assert len(split_glued(["1041"], 3)) == 2
+    assert split_glued(["00"], 3) == []
+
+
+def test_ambiguous_glue_is_a_warning_not_a_silent_guess() -> None:
+    text = ("二、主动公开政府信息情况\n第二十条第(五)项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n"
+            "行政许可1041\n三、收到和处理政府信息公开申请情况\n")
+    rec = ingest.parse_bytes(("某某市某某局2020年政府信息公开工作年度报告\n" + text).encode(), "x.txt")
+    codes = {i["code"] for i in rec["issues"]}
+    assert "GLUED_AMBIGUOUS" in codes
+
+
+def test_word_scanner() -> None:
+    assert split_word("41815092.政府公报") == [("num", "4181509"), ("label", "2.政府公报")]
+    assert split_word("行政许可644") == [("label", "行政许可"), ("num", "644")]
+    assert split_word("1.属于国家秘密00000002.其他法律行政法规禁止公开0000000") == [
+        ("label", "1.属于国家秘密"), ("num", "0000000"), ("label", "2.其他法律行政法规禁止公开"), ("num", "0000000")]
+    assert split_word("2021年") == [("label", "2021年")]
+    assert split_word("3件") == [("num", "3")]
+
+
+@pytest.mark.parametrize("label,group,key", [
+    ("本年度办 理结果", None, None),
+    ("一、本年新收政府信息公开申请数量", None, "new_received"),
+    ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", None, "partially_granted"),
+    ("3.危及“三安全一稳定”", "denied", "denied_security_stability"),
+    ("5.要求行政机关确认或重新出具已取信息", "rejected", "rejected_confirmation"),
+    ("3.其他", "other", "other_other"),
+    ("3.其他", None, None),
+    ("(七)总计", None, "total_processed"),
+    ("合计", None, "total_processed"),
+    ("四、结转下年度继续办理", None, "carried_forward"),
+])
+def test_label_table(label: str, group: str | None, key: str | None) -> None:
+    assert L.match_t3_row(L.clean(label), group) == key
+
+
+def test_label_typos_and_variants() -> None:
+    assert L.match("t4_proc", L.clean("行政法复议")) == "reconsideration"
+    assert L.match("t4_result", "合计") == "total"
+    assert L.find_all("t2_measure", "信息内容本年新制作数量本年新公开数量对外公开总数量") == [
+        "new_made", "new_published", "total_published"]
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+HTML_T3_TOTALS = {"new_received": 6, "granted": 2, "partially_granted": 1, "unable_not_held": 1,
+                  "unable_needs_creation": 2, "total_processed": 6, "carried_forward": 0}
+
+
+def _check_html_record(rec: dict) -> None:
+    assert rec["agency_name"] == "杭州市应急管理局"
+    assert rec["report_year"] == 2021 and rec["format_version"] == "2021"
+    assert rec["published_date"] == "2022-01-27"
+    assert rec["source"]["kind"] == "html" and rec["source"]["layout"] == "html_table"
+    for row, tot in HTML_T3_TOTALS.items():
+        assert rec["table3"][row]["total"] == tot, row
+    assert rec["table3"]["new_received"]["natural_person"] == 4
+    assert rec["table3"]["new_received"]["commercial_enterprise"] == 2
+    # the row printed with &nbsp; cells is zeros, with an info finding
+    assert rec["table3"]["other_other"] == {c: 0 for c in L.T3_COLS}
+    assert any(i["code"] == "CELL_EMPTY" and "other_other.total" in i["cells"] for i in rec["issues"])
+    assert rec["table4"]["reconsideration"] == {"upheld": 1, "corrected": 0, "other": 0, "pending": 1, "total": 2}
+    assert rec["table4"]["litigation_direct"]["corrected"] == 1
+    assert rec["table2"]["fees"]["amount_10k_yuan"] == 1.25
+    assert rec["table2"]["licensing"]["decisions"] == 644
+    # the number written by the page's <script> was never read
+    assert rec["table3"]["new_received"]["total"] != 54
+
+
+def test_html_portal_page_gbk_merged_cells() -> None:
+    rec = ingest.parse_file(HTML_PAGE)
+    assert rec["source"]["encoding"].startswith("gb18030")
+    _check_html_record(rec)
+    assert not [i for i in rec["issues"] if i["severity"] != "info"]
+
+
+def test_html_page_utf8_traditional_without_meta() -> None:
+    page = HTML_PAGE.read_bytes().decode("gb18030").replace("charset=gb2312", "")
+    rec = ingest.parse_bytes(_S2T.convert(page).encode("utf-8"), "trad.html")
+    assert rec["source"]["traditional"] is True
+    _check_html_record(rec)
+
+
+def test_html_provenance_points_at_grid_cells() -> None:
+    rec = ingest.parse_file(HTML_PAGE)
+    cells = {(c["table"], c["row"], c["column"]): c for c in rec["cells"]}
+    # every value of every table has exactly one cell with its origin
+    n_values = sum(1 for t in ("table2", "table3", "table4") for r in rec[t].values() for v in r.values()
+                   if v is not None)
+    assert len(rec["cells"]) == n_values == len(cells)
+    c = cells[("table3", "new_received", "natural_person")]
+    assert c["src"] == "html" and c["src_table"] == 1 and c["value"] == 4 and c["raw"] == "4"
+    assert (c["src_row"], c["src_col"]) == (3, 3)  # below the three header rows, right of the 3-wide label
+    t4 = cells[("table4", "litigation_direct", "corrected")]
+    assert t4["src_table"] == 2 and t4["src_row"] == 3 and t4["src_col"] == 6
+
+
+def test_text_provenance_points_at_lines() -> None:
+    seed = next(s for s in SEEDS if s.stem.startswith("002"))
+    rec = ingest.parse_file(seed)
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    for c in rec["cells"]:
+        assert c["src"] == "text" and c["src_line"] >= 1
+        assert c["raw"] in lines[c["src_line"] - 1].replace(" ", "")
+    row = next(c for c in rec["cells"] if c["row"] == "new_received" and c["column"] == "total")
+    assert "本年新收" in lines[row["src_line"] - 1]
+
+
+# --- findings -----------------------------------------------------------------------------------
+
+
+def _broken_seed() -> bytes:
+    raw = next(s for s in SEEDS if s.stem.startswith("002")).read_text(encoding="utf-8")
+    # 予以公开: natural person 3 (row total stays 0), and a table-4 total of 5
+    raw = raw.replace("(一)予以公开 | 0 | 0 |", "(一)予以公开 | 3 | 0 |", 1)
+    lines = raw.split("\n")
+    i = max(k for k, ln in enumerate(lines) if ln.startswith("0 | 0 | 0"))
+    lines[i] = "0 | 0 | 0 | 0 | 5" + lines[i][len("0 | 0 | 0 | 0 | 0"):]
+    return "\n".join(lines).encode()
+
+
+def test_broken_arithmetic_is_recorded_not_fixed() -> None:
+    rec = ingest.parse_bytes(_broken_seed(), "broken.txt")
+    assert rec["table3"]["granted"]["natural_person"] == 3  # kept as printed
+    assert rec["table4"]["reconsideration"]["total"] == 5
+    codes = {i["code"]: i for i in rec["issues"]}
+    assert {"T3_ROW_SUM", "T3_OUTCOME_SUM", "T4_TOTAL"} <= set(codes)
+    assert "T3_COLUMN_BALANCE" not in codes  # totals were left as printed, so the balance still holds
+    assert "granted.total" in codes["T3_ROW_SUM"]["cells"]
+    assert codes["T4_TOTAL"]["severity"] == "warning"
+    assert "NARRATIVE_MISMATCH" in codes  # the prose says no lawsuits or reconsiderations
+
+
+def test_spam_is_a_content_integrity_warning() -> None:
+    rec = ingest.parse_file(next(s for s in SEEDS if s.stem.startswith("002")))
+    spam = [i for i in rec["issues"] if i["code"] == "SPAM_INJECTED"]
+    assert spam and spam[0]["severity"] == "warning" and "足球比分" in spam[0]["message"]
+    clean = ingest.parse_file(next(s for s in SEEDS if s.stem.startswith("001")))
+    assert not [i for i in clean["issues"] if i["code"] == "SPAM_INJECTED"]
+
+
+def test_missing_tables_are_null_with_prose_numbers() -> None:
+    rec = ingest.parse_file(next(s for s in SEEDS if s.stem.startswith("004")))
+    assert rec["table2"] is None and rec["table3"] is None and rec["table4"] is None
+    assert any(i["code"] == "TABLES_MISSING" for i in rec["issues"])
+    assert rec["narrative"]["litigation_total"] == 3
+
+
+def test_pre2019_report_has_no_tables() -> None:
+    text = ("某某县人民政府办公室2017年政府信息公开工作年度报告\n一、概述\n2017年,共收到政府信息公开申请十二件,"
+            "已全部答复。未发生行政复议。\n二、主动公开政府信息情况\n本年度主动公开政府信息1200条。\n")
+    rec = ingest.parse_bytes(text.encode("gb18030"), "old.txt")
+    assert rec["format_version"] == "pre2019" and rec["report_year"] == 2017
+    assert rec["table3"] is None and rec["table4"] is None
+    assert rec["narrative"]["requests_received"] == 12  # Chinese numerals
+    assert rec["narrative"]["reconsideration_total"] == 0
+    assert rec["agency_name"] == "某某县人民政府办公室"
+
+
+def test_unknown_metadata_is_null_with_a_warning() -> None:
+    rec = ingest.parse_bytes("三、收到和处理政府信息公开申请情况\n无。\n".encode(), "bare.txt")
+    assert rec["agency_name"] is None and rec["report_year"] is None
+    codes = {i["code"] for i in rec["issues"]}
+    assert {"AGENCY_NOT_FOUND", "YEAR_NOT_FOUND"} <= codes
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+
+def test_cli_prints_one_json_line_per_file(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.html"
+    garbage.write_bytes(bytes(range(256)) * 20)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.txt"
+    files = [str(SEEDS[1]), str(garbage), str(empty), str(missing), str(HTML_PAGE)]
+    proc = subprocess.run([sys.executable, "-m", "ingest", "parse", *files], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert b"Traceback" not in proc.stderr
+    recs = [json.loads(ln) for ln in proc.stdout.decode("utf-8").splitlines()]
+    assert [r["file"] for r in recs] == files
+    by = {Path(r["file"]).name: r for r in recs}
+    for name, code in (("garbage.html", "NOT_TEXT"), ("empty.txt", "EMPTY_FILE"), ("missing.txt", "READ_ERROR")):
+        errs = [i for i in by[name]["issues"] if i["severity"] == "error"]
+        assert errs and errs[0]["code"] == code and name in errs[0]["message"]
+        assert by[name]["table3"] is None
+    assert by[SEEDS[1].name]["table3"]["new_received"]["total"] == 6
+    for r in recs:  # the contract's keys are always there
+        assert {"file", "report_id", "agency_name", "report_year", "format_version", "table2", "table3", "table4",
+                "narrative", "issues"} <= set(r)
+    strict = subprocess.run([sys.executable, "-m", "ingest", "parse", "--strict", str(garbage)], capture_output=True)
+    assert strict.returncode == 1
