@@ -94,9 +94,13 @@ def normalise(text: str) -> tuple[str, bool]:
     """NFKC + traditional->simplified; returns (text, was_traditional)."""
     text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
     simp = _T2S.convert(text)
-    sample_a, sample_b = text[:40000], simp[:40000]
-    changed = sum(1 for a, b in zip(sample_a, sample_b) if a != b) if len(sample_a) == len(sample_b) else 50
-    cjk = sum(1 for ch in sample_a if "\u4e00" <= ch <= "\u9fff") or 1
+    if simp == text:
+        return simp, False
+    a, b = text[:8000], simp[:8000]
+    if len(a) != len(b):
+        return simp, True
+    changed = sum(1 for x, y in zip(a, b) if x != y)
+    cjk = sum(1 for ch in a if "\u4e00" <= ch <= "\u9fff") or 1
     return simp, changed >= 5 and changed / cjk > 0.01
 
 

@@ -19,9 +19,14 @@ _BAD_START = re.compile(r"^(?:关于|本|我|现|特|各|全|该|此|对|在|为
 _BAD_ANY = re.compile(r"政府信息公开|年度报告|工作报告|条例|以来|足球|体育|比分")
 _PREFIX_JUNK = re.compile(r"^(?:.*?[>»]|首页|您当前的位置|当前位置|位置)+")
 
+_REPORT = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 TITLE = re.compile(
-    rf"(?P<pre>[{_CJK}()]{{0,40}}?)(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?P<mid>[{_CJK}()]{{0,40}}?)"
-    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告")
+    rf"(?P<pre>[{_CJK}()]{{0,40}}?)[ \t]?(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?P<mid>[{_CJK}()]{{0,40}}?)"
+    + _REPORT)
+# 政府信息公开工作年度报告(2021年度) / XX局政府信息公开工作年度报告(2021年)
+TITLE_YEAR_AFTER = re.compile(
+    rf"(?P<pre>[{_CJK}()]{{2,40}}?)[ \t]?" + _REPORT + r"\s*[(〔\[]\s*(?P<year>(?:19|20)\d{2})\s*年?度?\s*[)〕\]]")
+_PRE_TAIL_JUNK = re.compile(r"(?:关于|关于印发|印发|公布|发布|的)+$")
 PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起|开始)?\s*(?:至|到|-|—|~)")
 PERIOD_WORD = re.compile(r"(?:统计期限|统计时限|统计时间|统计区间|统计周期|时间范围|统计截止)[^。\n]{0,20}?((?:19|20)\d{2})\s*年")
 PROSE_YEAR = re.compile(r"(?:^|[\s。;:,])((?:19|20)\d{2})\s*年(?:度)?(?:以来)?\s*[,，]")
@@ -61,24 +66,33 @@ def valid_org(name: str | None) -> str | None:
     return name
 
 
+_REPORT_RX = re.compile(_REPORT)
+
+
 def find_title(text_head: str, html_title: str | None):
-    """First title-like match: (agency or None, year)."""
+    """First title-like match: (agency or None, year, position). Only the 90 characters before each
+    `…政府信息公开工作年度报告` phrase are tried, which keeps this linear in the page size."""
     for src in ([html_title] if html_title else []) + [text_head]:
-        for m in TITLE.finditer(src):
-            year = int(m.group("year"))
-            org = valid_org(m.group("pre")) or valid_org(m.group("mid"))
-            if org or src is text_head:
-                return org, year, m.start()
+        for rm in _REPORT_RX.finditer(src):
+            lo = max(0, rm.start() - 90)
+            seg = src[lo:rm.end() + 16]
+            for rx in (TITLE, TITLE_YEAR_AFTER):
+                for m in rx.finditer(seg):
+                    year = int(m.group("year"))
+                    org = valid_org(_PRE_TAIL_JUNK.sub("", m.group("pre"))) or valid_org(m.groupdict().get("mid"))
+                    if org or src is text_head:
+                        return org, year, lo + m.start()
     return None, None, None
 
 
-def find_agency(text: str, html_title: str | None) -> tuple[str | None, str | None]:
+def find_agency(text: str, title: tuple) -> tuple[str | None, str | None]:
+    """`title` is find_title()'s answer for this page."""
     head = text[:6000]
-    org, _, _ = find_title(head, html_title)
+    org = title[0]
     if org:
         return org, "title"
     for rx in PROSE_ORG:
-        for m in rx.finditer(text[:30000]):
+        for m in rx.finditer(text[:12000]):
             cand = valid_org(m.group("org"))
             if cand:
                 return cand, "prose"
@@ -88,10 +102,10 @@ def find_agency(text: str, html_title: str | None) -> tuple[str | None, str | No
     return None, None
 
 
-def find_year(text: str, html_title: str | None) -> tuple[int | None, str | None, list[int]]:
-    """(year, source, other candidate years that disagree)."""
+def find_year(text: str, title: tuple) -> tuple[int | None, str | None, list[int]]:
+    """(year, source, other candidate years that disagree); `title` is find_title()'s answer."""
     cands: list[tuple[int, str]] = []
-    _, ty, _ = find_title(text[:6000], html_title)
+    ty = title[1]
     if ty:
         cands.append((ty, "title"))
     m = PERIOD.search(text[:40000]) or PERIOD_WORD.search(text[:40000])

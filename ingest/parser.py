@@ -103,7 +103,9 @@ def _tokens(lines: list[str], grids: list, src: str) -> list[Token]:
                     if not c.origin:
                         continue
                     cell_id += 1
-                    out.extend(cell_tokens(c.text, Token("empty", "", "html", g.index, c.row, c.col, None, cell_id)))
+                    # one grid cell is one cell: <br>/<p> pieces and indentation join (结果<br>纠正)
+                    text = " ".join(c.text.split())
+                    out.extend(cell_tokens(text, Token("empty", "", "html", g.index, c.row, c.col, None, cell_id)))
             continue
         for piece in _split_at_headings(ln):
             toks, cell_id = line_tokens(piece, i + 1, src, cell_id)
@@ -188,8 +190,9 @@ def _parse(data: bytes, rec: dict) -> dict:
     plain_compact = re.sub(r"[ \t|]+", " ", plain)
 
     # metadata
-    agency, agency_src = meta.find_agency(plain_compact, title)
-    year, year_src, other_years = meta.find_year(plain_compact, title)
+    title_hit = meta.find_title(plain_compact[:6000], title)
+    agency, agency_src = meta.find_agency(plain_compact, title_hit)
+    year, year_src, other_years = meta.find_year(plain_compact, title_hit)
     rec["agency_name"] = agency
     rec["report_year"] = year
     rec["published_date"] = meta.find_published(plain_compact, year)

@@ -104,8 +104,11 @@ def split_word(word: str) -> list[tuple[str, str]]:
 def cell_tokens(text: str, base: Token) -> list[Token]:
     """Tokens of one cell. Adjacent label words of a cell merge into one label."""
     out: list[Token] = []
-    if not text.strip():
+    stripped = text.strip()
+    if not stripped:
         return [Token(EMPTY, "", base.src, base.table, base.row, base.col, base.line, base.cell)]
+    if _NUM.match(stripped):  # the common case: a cell holding one number
+        return [Token(NUM, stripped, base.src, base.table, base.row, base.col, base.line, base.cell)]
     # two or more spaces or a tab separate columns; one space is noise inside a label (不予 公开)
     for sub in _COLUMN_GAP.split(text.strip()):
         merge_ok = False
