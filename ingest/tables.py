@@ -389,6 +389,7 @@ def extract_t3(tokens: list[Token]) -> Extracted:
     issues: list[dict] = []
     group: str | None = None
     glued = False
+    dupes: dict[str, int] = {}
     for labs, vals in _runs(tokens):
         key, group, bare_group = _t3_key(labs, group)
         if not vals or not any(t.kind == NUM for t in vals) and not labs:
@@ -404,8 +405,7 @@ def extract_t3(tokens: list[Token]) -> Extracted:
                 continue
         v = read_values(vals, 7, _t3_check)
         if key in table:
-            issues.append(issue("T3_DUPLICATE_ROW", "warning",
-                                f"table3 row {key} appears twice; the first reading is kept", "table3"))
+            dupes[key] = dupes.get(key, 0) + 1
             continue
         glued = glued or v.glued is not None
         table[key] = dict(zip(cols, v.values))
@@ -413,6 +413,11 @@ def extract_t3(tokens: list[Token]) -> Extracted:
         issues.extend(_value_issues("table3", key, cols, v))
     if not table:
         return Extracted(None)
+    if dupes:
+        issues.append(issue("T3_DUPLICATE_ROW", "warning",
+                            "table3: rows printed more than once (the first reading is kept): "
+                            + ", ".join(f"{k} ×{n + 1}" for k, n in dupes.items()),
+                            "table3", [f"{k}.total" for k in dupes]))
     layout = "glued" if glued else _layout(tokens)
     return Extracted(table, cells, issues, layout)
 
