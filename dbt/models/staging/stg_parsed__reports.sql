@@ -1,0 +1,22 @@
+select
+    cast(report_id as varchar)        as report_id,
+    cast(report_year as integer)      as report_year,
+    cast(path as varchar)             as path,
+    cast(agency_name as varchar)      as agency_name,
+    cast(agency_id as varchar)        as agency_id,
+    cast(region_code as varchar)      as region_code,
+    cast(region_name as varchar)      as region_name,
+    cast(url as varchar)              as url,
+    cast(format_version as varchar)   as format_version,
+    cast(published_date as date)      as published_date,
+    cast(encoding as varchar)         as encoding,
+    cast(traditional as boolean)      as traditional,
+    cast(layout as varchar)           as layout,
+    cast(has_table2 as boolean)       as has_table2,
+    cast(has_table3 as boolean)       as has_table3,
+    cast(has_table4 as boolean)       as has_table4,
+    cast(n_errors as integer)         as n_errors,
+    cast(n_warnings as integer)       as n_warnings,
+    cast(n_infos as integer)          as n_infos,
+    cast(parser_version as varchar)   as parser_version
+from {{ source('parsed', 'reports') }}

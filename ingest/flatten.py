@@ -1,0 +1,437 @@
+"""Parser records -> the four `parsed` Parquet tables of one year partition (docs/LAYERS.md).
+
+Pure Python (pyarrow only, no Dagster). The functions here turn records (RECORD.md) into rows with the
+explicit schemas in `SCHEMAS`, and `write_partition` writes the four files of one year:
+
+    data/parsed/{reports,cells,findings,narrative}/year=YYYY/part.parquet
+
+Each file is written to a temporary name beside it and renamed, so a reader never sees half a file;
+a partition with no report still gets four files with zero rows (dbt sources read a glob that must
+never be empty). Rows are sorted (report_id, then the canonical order of the keys), so a rerun on the
+same records gives byte-identical files.
+
+`reference_tables()` gives the rows of the dbt seeds (applicant types, outcomes, ...) from
+`ingest.labels`; `python -m ingest.flatten write-seeds dbt/seeds` regenerates the CSV files and a test
+checks the committed seeds against it.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import labels
+
+TABLES = ("reports", "cells", "findings", "narrative")
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "reports": pa.schema([
+        ("report_id", pa.string()),
+        ("report_year", pa.int32()),
+        ("path", pa.string()),
+        ("agency_name", pa.string()),
+        ("agency_id", pa.string()),
+        ("region_code", pa.string()),
+        ("region_name", pa.string()),
+        ("url", pa.string()),
+        ("format_version", pa.string()),
+        ("published_date", pa.date32()),
+        ("encoding", pa.string()),
+        ("traditional", pa.bool_()),
+        ("layout", pa.string()),
+        ("has_table2", pa.bool_()),
+        ("has_table3", pa.bool_()),
+        ("has_table4", pa.bool_()),
+        ("n_errors", pa.int32()),
+        ("n_warnings", pa.int32()),
+        ("n_infos", pa.int32()),
+        ("parser_version", pa.string()),
+    ]),
+    "cells": pa.schema([
+        ("report_id", pa.string()),
+        ("report_year", pa.int32()),
+        ("table_name", pa.string()),
+        ("row_key", pa.string()),
+        ("column_key", pa.string()),
+        ("value", pa.float64()),
+        ("raw_text", pa.string()),
+        ("was_empty", pa.bool_()),
+        ("src", pa.string()),
+        ("src_table", pa.int32()),
+        ("src_row", pa.int32()),
+        ("src_col", pa.int32()),
+        ("src_line", pa.int32()),
+        ("parser_version", pa.string()),
+    ]),
+    "findings": pa.schema([
+        ("report_id", pa.string()),
+        ("report_year", pa.int32()),
+        ("finding_no", pa.int32()),
+        ("code", pa.string()),
+        ("severity", pa.string()),
+        ("message", pa.string()),
+        ("table_name", pa.string()),
+        ("cells", pa.string()),
+        ("parser_version", pa.string()),
+    ]),
+    "narrative": pa.schema([
+        ("report_id", pa.string()),
+        ("report_year", pa.int32()),
+        ("key", pa.string()),
+        ("value", pa.float64()),
+    ]),
+}
+
+# Canonical order of row and column keys per table (sorting follows the printed tables).
+_ROW_ORDER = {
+    "table2": {k: i for i, k in enumerate(labels.TABLE2_ITEMS)},
+    "table3": {k: i for i, k in enumerate(labels.T3_ROWS)},
+    "table4": {k: i for i, k in enumerate(labels.T4_PROCS)},
+}
+_COL_ORDER = {
+    "table2": {k: i for i, k in enumerate(labels.TABLE2_MEASURES)},
+    "table3": {k: i for i, k in enumerate(labels.T3_COLS)},
+    "table4": {k: i for i, k in enumerate(labels.T4_RESULTS)},
+}
+_WS = re.compile(r"\s+")
+
+
+# --- small helpers ------------------------------------------------------------------------------
+def agency_key(name: str | None) -> str | None:
+    """The name as compared: NFKC, every white space removed (None when empty)."""
+    if name is None:
+        return None
+    key = _WS.sub("", unicodedata.normalize("NFKC", str(name)))
+    return key or None
+
+
+def agency_id(name: str | None) -> str | None:
+    """md5 hex of the NFKC agency name without white space; None when there is no name."""
+    key = agency_key(name)
+    return hashlib.md5(key.encode("utf-8")).hexdigest() if key else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def _int(value: Any) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _manifest_get(manifest: Mapping[str, Any] | None, *keys: str) -> Any:
+    if not manifest:
+        return None
+    for key in keys:
+        value = _text(manifest.get(key))
+        if value is not None:
+            return value
+    return None
+
+
+def _year(record: Mapping[str, Any], manifest: Mapping[str, Any] | None, year: int | None) -> int | None:
+    if year is not None:
+        return int(year)
+    manifest_year = _int(_manifest_get(manifest, "report_year", "year"))
+    return manifest_year if manifest_year is not None else _int(record.get("report_year"))
+
+
+# --- rows ---------------------------------------------------------------------------------------
+def report_rows(record: Mapping[str, Any], path: str, manifest: Mapping[str, Any] | None = None,
+                *, year: int | None = None) -> dict:
+    """The `reports` row of one record.
+
+    `path` is the landing path (`/`-separated). `manifest` (a manifest.csv row or raw-index row) may
+    give `url`, `agency`/`manifest_agency`, `region`/`manifest_region`/`region_name`, `region_code`
+    and `year`/`report_year`. The partition `year`, when given, wins over both (it is the year the
+    raw index assigned). Agency: the parsed name, else the manifest's. Region: the record's
+    `region_code`/`region_name` when the parser gives them, else the manifest's.
+    """
+    source = record.get("source") or {}
+    issues = record.get("issues") or []
+    severities = [str((i or {}).get("severity") or "") for i in issues]
+    name = _text(record.get("agency_name")) or _manifest_get(manifest, "agency", "manifest_agency",
+                                                             "agency_name")
+    return {
+        "report_id": _text(record.get("report_id")),
+        "report_year": _year(record, manifest, year),
+        "path": str(path).replace(os.sep, "/"),
+        "agency_name": name,
+        "agency_id": agency_id(name),
+        "region_code": _text(record.get("region_code")) or _manifest_get(manifest, "region_code"),
+        "region_name": _text(record.get("region_name")) or _manifest_get(
+            manifest, "region", "manifest_region", "region_name"),
+        "url": _text(record.get("url")) or _manifest_get(manifest, "url"),
+        "format_version": _text(record.get("format_version")),
+        "published_date": _date(record.get("published_date")),
+        "encoding": _text(source.get("encoding")),
+        "traditional": _bool(source.get("traditional")),
+        "layout": _text(source.get("layout")),
+        "has_table2": record.get("table2") is not None,
+        "has_table3": record.get("table3") is not None,
+        "has_table4": record.get("table4") is not None,
+        "n_errors": severities.count("error"),
+        "n_warnings": severities.count("warning"),
+        "n_infos": severities.count("info"),
+        "parser_version": _text(record.get("parser_version")),
+    }
+
+
+def cell_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dict]:
+    """One row per entry of the record's `cells` (first entry wins for a repeated table.row.column).
+
+    A value present in table2/3/4 without a cell entry (the parser promises there is none) still
+    gets a row, with the value and no provenance, so the facts always match the record's tables.
+    """
+    rid = _text(record.get("report_id"))
+    ryear = _year(record, None, year)
+    version = _text(record.get("parser_version"))
+    rows: list[dict] = []
+    seen: set[tuple[str, str, str]] = set()
+    for cell in record.get("cells") or []:
+        key = (str(cell.get("table")), str(cell.get("row")), str(cell.get("column")))
+        if None in (cell.get("table"), cell.get("row"), cell.get("column")) or key in seen:
+            continue
+        seen.add(key)
+        rows.append({
+            "report_id": rid, "report_year": ryear,
+            "table_name": key[0], "row_key": key[1], "column_key": key[2],
+            "value": _float(cell.get("value")),
+            "raw_text": None if cell.get("raw") is None else str(cell.get("raw")),
+            "was_empty": bool(cell.get("empty", False)),
+            "src": _text(cell.get("src")),
+            "src_table": _int(cell.get("src_table")), "src_row": _int(cell.get("src_row")),
+            "src_col": _int(cell.get("src_col")), "src_line": _int(cell.get("src_line")),
+            "parser_version": version,
+        })
+    for table in ("table2", "table3", "table4"):
+        for row_key, columns in (record.get(table) or {}).items():
+            for column_key, value in (columns or {}).items():
+                key = (table, str(row_key), str(column_key))
+                if value is None or key in seen:
+                    continue
+                seen.add(key)
+                rows.append({
+                    "report_id": rid, "report_year": ryear, "table_name": table,
+                    "row_key": key[1], "column_key": key[2], "value": _float(value),
+                    "raw_text": None, "was_empty": False, "src": None, "src_table": None,
+                    "src_row": None, "src_col": None, "src_line": None, "parser_version": version,
+                })
+    rows.sort(key=_cell_sort_key)
+    return rows
+
+
+def _cell_sort_key(row: dict) -> tuple:
+    table = row["table_name"]
+    r, c = row["row_key"], row["column_key"]
+    return (row["report_id"] or "", table,
+            _ROW_ORDER.get(table, {}).get(r, 10_000), r,
+            _COL_ORDER.get(table, {}).get(c, 10_000), c)
+
+
+def finding_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dict]:
+    """One row per issue, numbered in record order (finding_no from 1)."""
+    rid = _text(record.get("report_id"))
+    ryear = _year(record, None, year)
+    version = _text(record.get("parser_version"))
+    rows = []
+    for no, issue in enumerate(record.get("issues") or [], start=1):
+        issue = issue or {}
+        cells = issue.get("cells")
+        rows.append({
+            "report_id": rid, "report_year": ryear, "finding_no": no,
+            "code": _text(issue.get("code")),
+            "severity": _text(issue.get("severity")),
+            "message": None if issue.get("message") is None else str(issue.get("message")),
+            "table_name": _text(issue.get("table")),
+            "cells": json.dumps(list(cells), ensure_ascii=False) if cells is not None else None,
+            "parser_version": version,
+        })
+    return rows
+
+
+def narrative_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dict]:
+    """One row per narrative key, sorted by key."""
+    rid = _text(record.get("report_id"))
+    ryear = _year(record, None, year)
+    narrative = record.get("narrative") or {}
+    return [{"report_id": rid, "report_year": ryear, "key": str(k), "value": _float(v)}
+            for k, v in sorted(narrative.items(), key=lambda kv: str(kv[0]))]
+
+
+# --- partitions ---------------------------------------------------------------------------------
+def partition_path(data_root: str | os.PathLike, table: str, year: int) -> Path:
+    return Path(data_root) / "parsed" / table / f"year={int(year)}" / "part.parquet"
+
+
+def partition_tables(records_with_paths: Iterable[tuple], year: int) -> dict[str, pa.Table]:
+    """The four Arrow tables of one partition.
+
+    `records_with_paths` yields `(record, path)` or `(record, path, manifest)`. Every row gets the
+    partition `year` as report_year. A report_id seen twice (same bytes under two paths) is kept
+    once, under the first path in sort order.
+    """
+    items = []
+    for item in records_with_paths:
+        record, path = item[0], item[1]
+        manifest = item[2] if len(item) > 2 else None
+        items.append((str(record.get("report_id") or ""), str(path), record, manifest))
+    items.sort(key=lambda t: (t[0], t[1]))
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    seen: set[str] = set()
+    for rid, path, record, manifest in items:
+        if rid in seen:
+            continue
+        seen.add(rid)
+        rows["reports"].append(report_rows(record, path, manifest, year=year))
+        rows["cells"].extend(cell_rows(record, year=year))
+        rows["findings"].extend(finding_rows(record, year=year))
+        rows["narrative"].extend(narrative_rows(record, year=year))
+    return {t: pa.Table.from_pylist(rows[t], schema=SCHEMAS[t]) for t in TABLES}
+
+
+def write_table(table: pa.Table, target: Path) -> None:
+    """Write one Parquet file atomically (temporary file in the same folder, then rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.PathLike,
+                    year: int) -> dict[str, int]:
+    """Replace the four `year=YYYY` files under `data_root/parsed/`; returns rows per table.
+
+    Any other `.parquet` file left in those partition folders is removed, so the partition holds
+    exactly what this call wrote.
+    """
+    tables = partition_tables(records_with_paths, year)
+    counts = {}
+    for name, table in tables.items():
+        target = partition_path(data_root, name, year)
+        write_table(table, target)
+        for stray in target.parent.glob("*.parquet"):
+            if stray.name != target.name:
+                stray.unlink()
+        counts[name] = table.num_rows
+    return counts
+
+
+# --- reference data (dbt seeds) -----------------------------------------------------------------
+def reference_tables() -> dict[str, list[dict]]:
+    """Rows of the dbt seeds, from `ingest.labels` (the one source of keys and labels)."""
+    applicant_types = [
+        {"applicant_type": k, "label_zh": v, "is_organisation": str(k not in ("natural_person", "total")).lower(),
+         "sort_order": i}
+        for i, (k, v) in enumerate(labels.TABLE3_COLUMNS.items(), start=1)]
+    outcomes = []
+    stages = []
+    for i, (k, (label, group)) in enumerate(labels.TABLE3_ROWS.items(), start=1):
+        if group == "stage":
+            stages.append({"stage": k, "label_zh": label, "sort_order": i})
+            continue
+        generations = ("2019" if k == "other_total" else
+                       "2021" if k.startswith("other_") else "2019,2021")
+        outcomes.append({"outcome": k, "label_zh": label, "outcome_group": group,
+                         "outcome_group_zh": labels.OUTCOME_GROUPS[group],
+                         "generations": generations, "sort_order": i})
+    proceedings = [{"proceeding": k, "label_zh": v, "is_litigation": str(k != "reconsideration").lower(),
+                    "sort_order": i} for i, (k, v) in enumerate(labels.TABLE4_PROCEEDINGS.items(), start=1)]
+    results = [{"result": k, "label_zh": v, "sort_order": i}
+               for i, (k, v) in enumerate(labels.TABLE4_RESULTS.items(), start=1)]
+    items = [{"item": k, "label_zh": v, "sort_order": i}
+             for i, (k, v) in enumerate(labels.TABLE2_ITEMS.items(), start=1)]
+    measures = []
+    for i, (k, v) in enumerate(labels.TABLE2_MEASURES.items(), start=1):
+        gens = [g for g, layout in labels.TABLE2_LAYOUT.items() if any(k in m for m in layout.values())]
+        measures.append({"measure": k, "label_zh": v, "generations": ",".join(sorted(gens)),
+                         "sort_order": i})
+    return {"applicant_types": applicant_types, "outcomes": outcomes, "stages": stages,
+            "proceedings": proceedings, "results": results, "table2_items": items,
+            "table2_measures": measures}
+
+
+def seed_csv(rows: list[dict]) -> str:
+    """CSV text of one seed (header from the first row, `\\n` line ends, UTF-8)."""
+    import io
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def write_seeds(folder: str | os.PathLike) -> list[Path]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in reference_tables().items():
+        path = folder / f"{name}.csv"
+        path.write_text(seed_csv(rows), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) == 2 and argv[0] == "write-seeds":
+        for path in write_seeds(argv[1]):
+            print(path)
+        return 0
+    print("usage: python -m ingest.flatten write-seeds DIR", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
