@@ -29,6 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
     "YEAR_FROM_PROSE": ("info", "the report year was taken from the prose (no title or statistics period)"),
     "YEAR_CONFLICT": ("warning", "title, statistics period and prose give different years"),
     "FORMAT_MISMATCH": ("warning", "the tables' layout is of another generation than the year implies"),
+    "REGION_TRUNCATED": ("warning", "the table part of the page is over the size cap; reading stopped there"),
     "TABLES_MISSING": ("warning", "the report has the section headings but no readable tables"),
     # cells
     "CELL_EMPTY": ("info", "a cell printed empty was read as 0"),

@@ -26,6 +26,7 @@ _BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5"
           "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dd", "dt", "dl", "td", "th",
           "caption", "tbody", "thead", "tfoot", "form", "center", "hr", "title", "body", "html", "main"}
 _CELL_BREAK = {"br", "p", "div", "li"}
+_DATA_URI = re.compile(r"data:[a-zA-Z0-9.+/-]*;base64,[A-Za-z0-9+/=\s]{256,}")
 
 
 @dataclass
@@ -51,11 +52,28 @@ _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network
                                remove_blank_text=False, collect_ids=False)
 
 
+# A line break in the HTML source between two Chinese characters is no space at all (Word's export
+# wraps lines anywhere: 未收到政府信息公开\r\n申请); elsewhere it is one space.
+_CJK_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*[\r\n]+[ \t]*(?=[\u3000-\u9fff\uff00-\uffef])")
+_WRAP = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+
+
+def _unwrap(s: str | None) -> str | None:
+    if not s or "\n" not in s and "\r" not in s:
+        return s
+    return _WRAP.sub(" ", _CJK_WRAP.sub("", s))
+
+
 def _cell_text(td) -> str:
     for el in td.iter(*_CELL_BREAK):
         if el is not td:
             el.tail = "\n" + (el.tail or "")
     return td.text_content().replace("\xa0", " ")
+
+
+def grid_text(g: "Grid") -> str:
+    """A grid as text for the prose readers: one line per row, cells separated by ` | `."""
+    return "\n".join(" | ".join(" ".join(c.text.split()) for c in row if c.origin) for row in g.rows)
 
 
 def _span(v, default=1) -> int:
@@ -113,6 +131,9 @@ class Page:
 def parse(text: str) -> Page:
     notes: list = []
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # inline pictures (data: URIs) carry no text and can exceed libxml2's limits on a value's size,
+    # which would cut the document short
+    text = _DATA_URI.sub("data:,", text)
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
@@ -124,6 +145,10 @@ def parse(text: str) -> Page:
     for el in list(root.iter(*_DROP)):
         if el.getparent() is not None:
             el.drop_tree()
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.text = _unwrap(el.text)
+            el.tail = _unwrap(el.tail)
     # innermost tables are data tables
     grids: list[Grid] = []
     tables = [t for t in root.iter("table") if not any(True for _ in t.iterdescendants("table"))]

@@ -80,7 +80,10 @@ def _split_at_headings(line: str) -> list[str]:
     return pieces
 
 
-def _tokens(lines: list[str], grids: list, src: str) -> list[Token]:
+def _tokens(lines: list[str], grids: list, src: str, truncated: list | None = None) -> list[Token]:
+    """Tokens of the part of the page that holds the tables; `truncated` receives the line where
+    the size cap stopped reading, if it did."""
+    truncated = truncated if truncated is not None else []
     span = _span_lines(lines)
     if span is None:
         return []
@@ -94,6 +97,7 @@ def _tokens(lines: list[str], grids: list, src: str) -> list[Token]:
             continue
         chars += len(ln)
         if chars > MAX_REGION_CHARS:
+            truncated.append(i + 1)
             break
         m = html.PLACEHOLDER_RE.search(ln)
         if m and grids:
@@ -182,7 +186,8 @@ def _parse(data: bytes, rec: dict) -> dict:
         for code, sev, msg in page.notes:
             issues.append(tables.issue(code, sev, msg))
         lines, grids, title, src = page.lines, page.grids, page.title, "html"
-        plain = "\n".join(ln for ln in lines if ln.strip() and not html.PLACEHOLDER_RE.search(ln))
+        # prose readers see the tables' text too: a layout table around the article is a "grid"
+        plain = "\n".join(_expand(ln, grids) for ln in lines if ln.strip())
     else:
         rec["source"]["kind"] = "text"
         lines, grids, title, src = text.split("\n"), [], None, "text"
@@ -213,7 +218,12 @@ def _parse(data: bytes, rec: dict) -> dict:
                                    + ", ".join(map(str, other_years))))
 
     # tables
-    toks = _tokens(lines, grids, src) if (year is None or year >= 2019) else []
+    truncated: list[int] = []
+    toks = _tokens(lines, grids, src, truncated) if (year is None or year >= 2019) else []
+    if truncated:
+        issues.append(tables.issue("REGION_TRUNCATED", "warning",
+                                   f"the part of the page searched for tables is over {MAX_REGION_CHARS} characters; "
+                                   f"reading stopped at line {truncated[0]}"))
     regions = tables.split_regions(toks)
     t3x = tables.extract_t3(regions["t3"])
     t4x = tables.extract_t4(regions["t4"])
@@ -258,6 +268,13 @@ def _parse(data: bytes, rec: dict) -> dict:
                                    f"{rec['file']}: no title, report year, table or report section found; "
                                    "this does not look like an annual report"))
     return rec
+
+
+def _expand(line: str, grids: list) -> str:
+    m = html.PLACEHOLDER_RE.search(line)
+    if not m:
+        return line
+    return html.grid_text(grids[int(m.group(1))])
 
 
 def _text_layout(lines: list[str], toks: list[Token]) -> str:

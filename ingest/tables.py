@@ -486,8 +486,8 @@ def extract_t4(tokens: list[Token]) -> Extracted:
                 continue
             continue
         run.append(t)
-    if not any(t.kind == NUM for t in run):
-        return Extracted(None)
+    if not any(t.kind == NUM for t in run) and len(run) < 15:
+        return Extracted(None)  # the header without its row of numbers: the table was lost
     check, partial = _t4_check(res_order)
     v = read_values(run, 15, check, partial)
     cols = [f"{p}.{r}" for p in L.T4_PROCS for r in res_order]
@@ -529,8 +529,11 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
             return
         measures = header or L.TABLE2_LAYOUT.get(fmt_hint or "2021", {}).get(item) \
             or L.TABLE2_LAYOUT["2019"].get(item, [])
-        if measures and any(t.kind == NUM for t in vals) and item not in table:
-            v = read_values(vals, len(measures))
+        # a row printed all empty is zeros; only `change` (本年增/减) may be negative
+        if measures and (any(t.kind == NUM for t in vals) or len(vals) >= len(measures)) and item not in table:
+            signed = [i for i, m in enumerate(measures) if m == "change"]
+            check = (lambda v: all(x >= 0 for i, x in enumerate(v) if i not in signed))
+            v = read_values(vals, len(measures), check)
             table[item] = dict(zip(measures, v.values))
             cells.extend(_cells_out("table2", item, measures, v))
             issues.extend(_value_issues("table2", item, measures, v))

@@ -133,8 +133,9 @@ def line_tokens(line: str, lineno: int, src: str, cell_id: int) -> tuple[list[To
         return out, cell_id  # a markdown table's |---|---| rule
     if "|" in line:
         pieces = line.split("|")
-        # the piece before a leading pipe and after a closing pipe is not a cell
-        if pieces and not pieces[0].strip():
+        # the nothing before a line's opening pipe (`| a | b |`) is not a cell; a blank before it
+        # (` | 1 | 0`, the row's first cell printed empty) is
+        if pieces and pieces[0] == "":
             pieces = pieces[1:]
         for piece in pieces:
             cell_id += 1
