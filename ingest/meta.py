@@ -13,7 +13,10 @@ from collections import Counter
 _CJK = r"\u4e00-\u9fff"
 # An agency name ends with the kind of body it is.
 ORG_SUFFIX = (r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|委员会|管委会|街道办事处|办事处|"
-              r"管理局|管理处|管理所|服务中心|中心|局|厅|委|办|院|所|站|队|署|会|馆|处|政府|镇|乡|街道|公司|集团)")
+              r"管理局|管理处|管理所|服务中心|中心|局|厅|委|办|院|所|站|队|署|会|馆|处|政府|镇|乡|街道|公司|集团|"
+              r"部|支行|分行|行|海关|大学|学院|学校|党校|监狱|场|台)")
+# A government's own report is often titled by its place alone: 杭州市西湖区2021年政府信息公开工作年度报告
+_PLACE_ONLY = re.compile(rf"^[{_CJK}]{{2,20}}(?:省|自治区|市|自治州|州|地区|盟|区|县|自治县|旗|新区|开发区|园区)$")
 _ORG = rf"[{_CJK}()]{{1,40}}?{ORG_SUFFIX}"
 # words that start a clause, not a name (place names such as 本溪市, 全椒县, 将乐县, 和县, 从化区 are fine)
 _BAD_START = re.compile(r"^(?:关于|本(?:机关|单位|部门|局|委|办|院|中心|年|报告)|我|现将|特此|各(?:级|地|部门)|该|此|对|在|为|由|"
@@ -81,7 +84,11 @@ def find_title(text_head: str, html_title: str | None):
             for rx in (TITLE, TITLE_YEAR_AFTER):
                 for m in rx.finditer(seg):
                     year = int(m.group("year"))
-                    org = valid_org(_PRE_TAIL_JUNK.sub("", m.group("pre"))) or valid_org(m.groupdict().get("mid"))
+                    pre = _PREFIX_JUNK.sub("", _PRE_TAIL_JUNK.sub("", m.group("pre")))
+                    mid = m.groupdict().get("mid") or ""
+                    org = valid_org(pre) or valid_org(mid)
+                    if org is None:
+                        org = next((p for p in (pre, mid) if _PLACE_ONLY.match(p) and not _BAD_START.match(p)), None)
                     if org or src is text_head:
                         return org, year, lo + m.start()
     return None, None, None
