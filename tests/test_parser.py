@@ -287,3 +287,28 @@ def test_cli_prints_one_json_line_per_file(tmp_path: Path) -> None:
                 "narrative", "issues"} <= set(r)
     strict = subprocess.run([sys.executable, "-m", "ingest", "parse", "--strict", str(garbage)], capture_output=True)
     assert strict.returncode == 1
+
+
+@pytest.mark.parametrize("title,agency,year", [
+    ("杭州市应急管理局2021年政府信息公开工作年度报告", "杭州市应急管理局", 2021),
+    ("2022年度嵊州市人民政府办公室政府信息公开工作年度报告", "嵊州市人民政府办公室", 2022),
+    ("杭州市应急管理局关于2021年政府信息公开工作年度报告", "杭州市应急管理局", 2021),
+    ("浙江省财政厅 2021年度政府信息公开工作年度报告", "浙江省财政厅", 2021),
+    ("宁波市统计局政府信息公开工作年度报告(2020年度)", "宁波市统计局", 2020),
+    ("首页>信息公开>某某县自然资源和规划局2023年政府信息公开年报", "某某县自然资源和规划局", 2023),
+    ("杭州市西湖区2021年政府信息公开工作年度报告", "杭州市西湖区", 2021),
+    ("从化区民族宗教事务局2014年政府信息公开工作年度报告", "从化区民族宗教事务局", 2014),
+    ("厦门市湖里区体育局2021年政府信息公开工作年度报告", "厦门市湖里区体育局", 2021),
+    ("现将我局2021年政府信息公开工作年度报告", None, 2021),
+])
+def test_title_forms(title: str, agency: str | None, year: int) -> None:
+    from ingest import meta
+    org, y, _ = meta.find_title(title, None)
+    assert (org, y) == (agency, year)
+
+
+def test_publication_date_is_not_the_statistics_period() -> None:
+    from ingest import meta
+    text = "统计期限从2022年1月1日起到12月31日止。……嵊州市人民政府办公室 2023年1月20日"
+    assert meta.find_published(text, 2022) == "2023-01-20"
+    assert meta.find_published("本报告统计期限为2022年1月1日至12月31日。", 2022) is None
