@@ -1,0 +1,245 @@
+"""Shared vocabulary and helpers for the suites: column kinds, key sets, rule/severity tagging.
+
+Every expectation carries ``meta={"rule": <name>, "severity": "ERROR" | "WARN"}``. ERROR rules are
+structural (keys, types, ranges, known keys); they block downstream assets. WARN rules describe the
+data (e.g. how many reports carry findings) and never block. A report's own broken arithmetic is a
+finding carried in the data, never a GX failure.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Iterable
+
+# GX reads this when it is imported: keep validation off the network.
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx  # noqa: E402
+import great_expectations.expectations as gxe  # noqa: E402
+from great_expectations.expectations.row_conditions import Column  # noqa: E402
+
+from ingest import labels  # noqa: E402
+
+ERROR = "ERROR"
+WARN = "WARN"
+SEVERITIES_GX = (ERROR, WARN)
+
+# A count printed negative in a report: the parser keeps the value and adds a NEGATIVE_COUNT
+# warning finding (ingest.findings). The brief makes non-negative counts a structural ERROR; if
+# a real partition is blocked by one report printing "-1", lower this to WARN (one line).
+NEGATIVE_COUNT_SEVERITY = ERROR
+# mart_agency_year computes rates from the printed totals, so a report whose outcomes exceed its
+# own printed total_processed gives a rate above 1. That is the report's broken arithmetic (a WARN
+# finding in fct_report_findings), never a reason to stop the marts: rates outside [0, 1] warn.
+RATE_SEVERITY = WARN
+
+# --- domain vocabulary -----------------------------------------------------------------------
+MIN_YEAR = 2008  # the Regulations took effect on 1 May 2008: the first reports cover 2008
+
+
+def max_year() -> int:
+    """Latest valid report year: the current calendar year (evaluated when a suite is built)."""
+    return _dt.date.today().year
+
+
+FORMAT_VERSIONS = ["2021", "2019", "pre2019"]
+FINDING_SEVERITIES = ["error", "warning", "info"]
+TABLE_NAMES = ["table2", "table3", "table4"]
+CELL_SOURCES = ["html", "text"]
+LAYOUTS = ["html_table", "pipe", "cell_per_line", "glued", "none"]
+
+# Canonical row and column keys per table (ingest.labels).
+ROW_KEYS: dict[str, list[str]] = {
+    "table2": list(labels.TABLE2_ITEMS),
+    "table3": list(labels.TABLE3_ROWS),
+    "table4": list(labels.TABLE4_PROCEEDINGS),
+}
+COLUMN_KEYS: dict[str, list[str]] = {
+    "table2": list(labels.TABLE2_MEASURES),
+    "table3": list(labels.TABLE3_COLUMNS),
+    "table4": list(labels.TABLE4_RESULTS),
+}
+# Measures some format generation prints for each table-2 item.
+TABLE2_ITEM_MEASURES: dict[str, list[str]] = {
+    item: sorted({m for layout in labels.TABLE2_LAYOUT.values() for m in layout.get(item, [])})
+    for item in labels.TABLE2_ITEMS
+}
+# Table-2 measures that may be negative (本年增/减).
+SIGNED_MEASURES = ["change"]
+
+T3_OUTCOMES = [k for k in labels.T3_ROWS if k not in labels.T3_STAGE_ROWS]
+OUTCOMES_BY_GROUP: dict[str, list[str]] = {
+    g: [k for k in T3_OUTCOMES if labels.TABLE3_ROWS[k][1] == g] for g in labels.OUTCOME_GROUPS
+}
+
+SHA256_RE = r"^[0-9a-f]{64}$"
+MD5_RE = r"^[0-9a-f]{32}$"
+FINDING_ID_RE = r"^[0-9a-f]{64}-[0-9]+$"
+CODE_RE = r"^[A-Z][A-Z0-9_]*$"
+SNAKE_RE = r"^[a-z][a-z0-9_]*$"
+
+
+def _keys_of(obj) -> list[str] | None:
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return [str(k) for k in obj]
+    try:
+        return [str(k) for k in obj]
+    except TypeError:
+        return None
+
+
+def finding_codes() -> list[str] | None:
+    """The parser's finding codes (``ingest.findings.CODES``) when that module exists."""
+    try:
+        from ingest import findings  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _keys_of(getattr(findings, "CODES", None))
+
+
+def narrative_keys() -> list[str] | None:
+    """The documented narrative keys (``ingest.narrative.KEYS``) when that module exists."""
+    try:
+        from ingest import narrative  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _keys_of(getattr(narrative, "KEYS", None))
+
+
+# --- column kinds ----------------------------------------------------------------------------
+# Pandas dtype names GX accepts per kind, AFTER runner.normalise() (see there): strings are object
+# columns whose values GX checks one by one, integers are numpy or nullable ints, and so on.
+_INT = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+        "Int8Dtype", "Int16Dtype", "Int32Dtype", "Int64Dtype",
+        "UInt8Dtype", "UInt16Dtype", "UInt32Dtype", "UInt64Dtype"]
+_FLOAT = ["float32", "float64"]
+TYPE_LISTS: dict[str, list[str]] = {
+    "str": ["str"],
+    "int": _INT,
+    "float": _FLOAT + _INT,
+    "bool": ["bool", "BooleanDtype"],
+    "date": ["datetime64[s]", "datetime64[ms]", "datetime64[us]", "datetime64[ns]"],
+}
+KINDS = tuple(TYPE_LISTS)
+
+# Provenance columns every fact row keeps (LAYERS.md, "Schema marts").
+PROVENANCE_SCHEMA: dict[str, str] = {
+    "src": "str",
+    "src_table": "int",
+    "src_row": "int",
+    "src_col": "int",
+    "src_line": "int",
+    "raw_text": "str",
+    "was_empty": "bool",
+    "parser_version": "str",
+    "path": "str",
+}
+
+
+class SuiteSpec:
+    """Builds one suite and remembers the declared schema (column -> kind) for the runner."""
+
+    def __init__(self, name: str, schema: dict[str, str]):
+        bad = {c: k for c, k in schema.items() if k not in KINDS}
+        if bad:
+            raise ValueError(f"unknown column kinds {bad}")
+        self.name = name
+        self.schema = dict(schema)
+        self._expectations: list = []
+        self._rules: set[str] = set()
+        self.add(gxe.ExpectTableColumnsToMatchSet, "columns_present",
+                 column_set=list(schema), exact_match=False)
+        for col, kind in schema.items():
+            self.add(gxe.ExpectColumnValuesToBeInTypeList, f"{col}_type",
+                     column=col, type_list=TYPE_LISTS[kind])
+
+    # every expectation goes through here ------------------------------------------------------
+    def add(self, cls, rule: str, severity: str = ERROR, shared_rule: bool = False,
+            **kwargs) -> None:
+        if severity not in SEVERITIES_GX:
+            raise ValueError(f"severity must be ERROR or WARN, not {severity!r}")
+        if rule in self._rules and not shared_rule:
+            raise ValueError(f"{self.name}: rule {rule!r} defined twice")
+        self._rules.add(rule)
+        self._expectations.append(cls(meta={"rule": rule, "severity": severity}, **kwargs))
+
+    # shorthands ------------------------------------------------------------------------------
+    def not_null(self, *cols: str, severity: str = ERROR) -> None:
+        for c in cols:
+            if f"{c}_not_null" not in self._rules:  # a key column is already covered
+                self.add(gxe.ExpectColumnValuesToNotBeNull, f"{c}_not_null", severity, column=c)
+
+    def key(self, *cols: str) -> None:
+        """The table's grain: every key column not null, the combination unique (ERROR)."""
+        self.not_null(*cols)
+        if len(cols) == 1:
+            self.add(gxe.ExpectColumnValuesToBeUnique, "key_unique", column=cols[0])
+        else:
+            self.add(gxe.ExpectCompoundColumnsToBeUnique, "key_unique", column_list=list(cols))
+
+    def in_set(self, col: str, values: Iterable, rule: str | None = None,
+               severity: str = ERROR) -> None:
+        self.add(gxe.ExpectColumnValuesToBeInSet, rule or f"{col}_known", severity,
+                 column=col, value_set=list(values))
+
+    def in_set_by(self, col: str, by: str, sets: dict[str, list], rule: str,
+                  severity: str = ERROR) -> None:
+        """`col` lies in sets[v] on the rows where `by` == v, for each v (one expectation each,
+        all under the same rule). Vectorised, unlike ExpectColumnPairValuesToBeInSet, whose
+        pandas metric walks the rows one by one (seconds for a few thousand rows)."""
+        for v, values in sets.items():
+            self.add(gxe.ExpectColumnValuesToBeInSet, rule, severity, shared_rule=True,
+                     column=col, value_set=list(values), row_condition=Column(by) == v)
+
+    def regex(self, col: str, pattern: str, rule: str | None = None,
+              severity: str = ERROR) -> None:
+        self.add(gxe.ExpectColumnValuesToMatchRegex, rule or f"{col}_format", severity,
+                 column=col, regex=pattern)
+
+    def between(self, col: str, lo=None, hi=None, rule: str | None = None,
+                severity: str = ERROR, **kwargs) -> None:
+        self.add(gxe.ExpectColumnValuesToBeBetween, rule or f"{col}_in_range", severity,
+                 column=col, min_value=lo, max_value=hi, **kwargs)
+
+    def non_negative(self, *cols: str, severity: str | None = None, **kwargs) -> None:
+        severity = severity or NEGATIVE_COUNT_SEVERITY
+        for c in cols:
+            self.between(c, 0, None, rule=f"{c}_non_negative", severity=severity, **kwargs)
+
+    def year(self, col: str = "report_year") -> None:
+        self.not_null(col)
+        self.between(col, MIN_YEAR, max_year(), rule=f"{col}_valid")
+
+    def report_id(self, col: str = "report_id") -> None:
+        self.regex(col, SHA256_RE, rule=f"{col}_format")
+
+    def agency_id(self, col: str = "agency_id") -> None:
+        self.regex(col, MD5_RE, rule=f"{col}_format")
+
+    def unit_interval(self, *cols: str) -> None:
+        """Rates lie in [0, 1] or are NULL (no denominator)."""
+        for c in cols:
+            self.between(c, 0, 1, rule=f"{c}_in_unit_interval", severity=RATE_SEVERITY)
+
+    def provenance(self) -> None:
+        """Rules on the provenance columns a fact row keeps from its cell."""
+        self.in_set("src", CELL_SOURCES, rule="src_known")
+        self.not_null("was_empty", "parser_version", "path")
+        # flatten gives a value the parser listed without a cell entry a row with no provenance
+        self.not_null("src", severity=WARN)
+        self.non_negative("src_table", "src_row", "src_col")
+        self.between("src_line", 1, None, rule="src_line_positive")
+
+    def rows_present(self) -> None:
+        self.add(gxe.ExpectTableRowCountToBeBetween, "has_rows", WARN, min_value=1)
+
+    def build(self) -> gx.ExpectationSuite:
+        # built in one go: ExpectationSuite.add_expectation wants an active context, this does not
+        return gx.ExpectationSuite(name=self.name, expectations=list(self._expectations))
+
+
+def not_signed_measure(col: str):
+    """Row condition: the measure in `col` is not one that may be negative."""
+    return Column(col).is_not_in(SIGNED_MEASURES)

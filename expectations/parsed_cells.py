@@ -1,0 +1,48 @@
+"""parsed/cells: one row per table cell of a report, long format (LAYERS.md, "parsed layer")."""
+from __future__ import annotations
+
+import great_expectations as gx
+
+from expectations._common import (
+    CELL_SOURCES, COLUMN_KEYS, ROW_KEYS, TABLE_NAMES, WARN, SuiteSpec,
+    not_signed_measure,
+)
+
+TABLE = "parsed_cells"
+SCHEMA: dict[str, str] = {
+    "report_id": "str",
+    "report_year": "int",
+    "table_name": "str",
+    "row_key": "str",
+    "column_key": "str",
+    "value": "float",
+    "raw_text": "str",
+    "was_empty": "bool",
+    "src": "str",
+    "src_table": "int",
+    "src_row": "int",
+    "src_col": "int",
+    "src_line": "int",
+    "parser_version": "str",
+}
+
+
+def build_suite() -> gx.ExpectationSuite:
+    s = SuiteSpec(TABLE, SCHEMA)
+    s.key("report_id", "table_name", "row_key", "column_key")
+    s.report_id()
+    s.year()
+    s.in_set("table_name", TABLE_NAMES, rule="table_name_known")
+    # every cell is mapped to a canonical key of its table (ingest.labels)
+    s.in_set_by("row_key", "table_name", ROW_KEYS, rule="row_key_known")
+    s.in_set_by("column_key", "table_name", COLUMN_KEYS, rule="column_key_known")
+    # counts and amounts are non-negative; only table 2's 本年增/减 (change) may be negative
+    s.non_negative("value", row_condition=not_signed_measure("column_key"))
+    s.not_null("was_empty", "parser_version")
+    # flatten gives a value the parser listed without a cell entry a row with no provenance
+    s.not_null("src", severity=WARN)
+    s.in_set("src", CELL_SOURCES, rule="src_known")
+    s.non_negative("src_table", "src_row", "src_col")
+    s.between("src_line", 1, None, rule="src_line_positive")
+    s.rows_present()
+    return s.build()

@@ -1,0 +1,388 @@
+"""Validate one table's DataFrame against its suite; optionally write GX Data Docs.
+
+    from expectations.runner import validate
+    outcome = validate("parsed_cells", df, docs_dir="data/docs/gx")
+    outcome.success_error   # False: an ERROR rule failed -> block downstream
+    outcome.to_metadata()   # JSON-able dict for Dagster metadata
+
+One ephemeral GX context per process (and per Data Docs folder) is built on first use and reused,
+so validating one partition costs only the validation itself. Progress bars and analytics are off.
+
+Data Docs: the site is a filesystem site under `docs_dir`; validation results are kept as JSON
+under `docs_dir/.gx_results/` so that the index built by one process still lists the pages other
+processes wrote (GX deletes site pages whose result is not in its results store when it rebuilds
+the index, and an in-memory store only knows the current process).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import great_expectations as gx  # noqa: E402
+from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
+from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
+from great_expectations.data_context.types.base import (  # noqa: E402
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+
+from expectations import SCHEMAS, SUITES  # noqa: E402
+from expectations._common import ERROR, WARN  # noqa: E402
+
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
+SITE_NAME = "ogi"
+DATASOURCE = "ogi_pandas"
+RESULTS_SUBDIR = ".gx_results"
+INDEX_LIMIT = 300  # validation results listed on the index page (newest first)
+SAMPLE_SIZE = 5
+
+
+# --- outcome -----------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    table: str
+    success_error: bool  # every ERROR-level expectation passed (the blocking verdict)
+    success_all: bool  # every expectation passed, WARN included
+    failures: list[dict] = field(default_factory=list)
+    statistics: dict = field(default_factory=dict)
+    data_docs: str | None = None  # URL of this validation's Data Docs page, when written
+
+    @property
+    def error_failures(self) -> list[dict]:
+        return [f for f in self.failures if f["severity"] == ERROR]
+
+    @property
+    def warn_failures(self) -> list[dict]:
+        return [f for f in self.failures if f["severity"] != ERROR]
+
+    def to_metadata(self) -> dict[str, Any]:
+        """Plain JSON-able values, usable as Dagster metadata (dicts/lists become JSON)."""
+        md: dict[str, Any] = {
+            "table": self.table,
+            "success_error": self.success_error,
+            "success_all": self.success_all,
+            "n_error_failures": len(self.error_failures),
+            "n_warn_failures": len(self.warn_failures),
+            "failed_rules": ", ".join(f"{f['rule']} ({f['severity']})" for f in self.failures)
+            or "none",
+            "failures": _jsonable(self.failures),
+            "statistics": _jsonable(self.statistics),
+        }
+        if self.data_docs:
+            md["data_docs"] = self.data_docs
+        return md
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+    def __str__(self) -> str:
+        st = self.statistics
+        head = (f"{self.table}: {'PASS' if self.success_error else 'FAIL'} at ERROR level, "
+                f"{'all passed' if self.success_all else 'some WARN rules failed' if self.success_error else ''}"
+                ).rstrip(", ")
+        lines = [head,
+                 f"  {st.get('rows')} rows, {st.get('evaluated_expectations')} expectations, "
+                 f"{st.get('unsuccessful_expectations')} failed, {st.get('seconds')} s"]
+        for f in self.failures:
+            where = f" where {f['condition']}" if f.get("condition") else ""
+            lines.append(f"  [{f['severity']}] {f['rule']}: {f['expectation']} on {f['column'] or '(table)'}{where}"
+                         f" unexpected={f['unexpected_count']} sample={_jsonable(f['sample'])}")
+        if self.data_docs:
+            lines.append(f"  data docs: {self.data_docs}")
+        return "\n".join(lines)
+
+
+# --- context cache -----------------------------------------------------------------------------
+@dataclass
+class _Ctx:
+    context: Any
+    docs_dir: Path | None
+    suites: dict[str, Any] = field(default_factory=dict)
+    batch_definitions: dict[str, Any] = field(default_factory=dict)
+    checkpoints: dict[str, Any] = field(default_factory=dict)
+
+
+_CONTEXTS: dict[Path | None, _Ctx] = {}
+_LOCK = threading.RLock()
+
+
+def _make_context(docs_dir: Path | None) -> _Ctx:
+    defaults = InMemoryStoreBackendDefaults()
+    config = DataContextConfig(
+        store_backend_defaults=defaults,
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    if docs_dir is not None:
+        config.stores[defaults.validation_results_store_name] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir / RESULTS_SUBDIR)},
+        }
+        config.data_docs_sites = {
+            SITE_NAME: {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                  "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder",
+                                       "validation_results_limit": INDEX_LIMIT},
+            }
+        }
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    datasource = context.data_sources.add_pandas(DATASOURCE)
+    ctx = _Ctx(context=context, docs_dir=docs_dir)
+    for table, build in SUITES.items():
+        # every suite is registered so that a site rebuild keeps every suite's page
+        ctx.suites[table] = context.suites.add(build())
+        asset = datasource.add_dataframe_asset(table)
+        ctx.batch_definitions[table] = asset.add_batch_definition_whole_dataframe(table)
+    return ctx
+
+
+def _get_ctx(docs_dir: str | Path | None) -> _Ctx:
+    key = None if docs_dir is None else Path(docs_dir).resolve()
+    with _LOCK:
+        ctx = _CONTEXTS.get(key)
+        if ctx is None:
+            if key is not None:
+                key.mkdir(parents=True, exist_ok=True)
+            ctx = _CONTEXTS[key] = _make_context(key)
+        return ctx
+
+
+def _checkpoint(ctx: _Ctx, table: str):
+    cp = ctx.checkpoints.get(table)
+    if cp is None:
+        vd = ctx.context.validation_definitions.add(gx.ValidationDefinition(
+            name=table, data=ctx.batch_definitions[table], suite=ctx.suites[table]))
+        cp = ctx.context.checkpoints.add(gx.Checkpoint(
+            name=table, validation_definitions=[vd], result_format=RESULT_FORMAT,
+            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[SITE_NAME])]))
+        ctx.checkpoints[table] = cp
+    return cp
+
+
+def reset() -> None:
+    """Forget the cached contexts (tests; a changed clock year)."""
+    with _LOCK:
+        _CONTEXTS.clear()
+
+
+# --- dtype normalisation -----------------------------------------------------------------------
+def _all_values(s: pd.Series, pred) -> bool:
+    vals = s.dropna()
+    return all(pred(v) for v in vals)
+
+
+def _is_int_value(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
+def _is_bool_value(v) -> bool:
+    return isinstance(v, (bool, np.bool_))
+
+
+def _is_date_value(v) -> bool:
+    return isinstance(v, (_dt.date, np.datetime64))
+
+
+def normalise(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Bring a frame to one dtype per column kind, whichever reader produced it; changes no value.
+
+    Different readers give the same column different dtypes: pandas 3 reads VARCHAR as `str`
+    (StringDtype), which GX 1.24 matches to no type name, so strings become object columns (GX then
+    checks every value's Python type); a nullable INTEGER arrives as float64 (pandas.read_parquet)
+    or Int32 (duckdb) and becomes Int64 when every value is whole (else it stays float and the type
+    rule fails); object columns of dates/bools (read_parquet) become datetime64/boolean.
+    Columns whose values do not fit their kind are left alone, so the type rule reports them.
+    """
+    schema = SCHEMAS[table]
+    out = {}
+    for col, kind in schema.items():
+        if col not in df.columns:
+            continue
+        s = df[col]
+        dt = s.dtype
+        new = None
+        if kind == "str":
+            if isinstance(dt, pd.StringDtype) or (isinstance(dt, pd.ArrowDtype)
+                                                   and pd.api.types.is_string_dtype(dt)):
+                new = s.astype(object).where(s.notna(), None)
+        elif kind == "int":
+            if isinstance(dt, pd.ArrowDtype) and pd.api.types.is_integer_dtype(dt):
+                new = s.astype("Int64")
+            elif pd.api.types.is_float_dtype(dt):
+                vals = s.dropna().to_numpy(dtype="float64", na_value=np.nan)
+                if np.isfinite(vals).all() and (np.mod(vals, 1) == 0).all():
+                    new = s.astype("Int64")
+            elif dt == object and _all_values(s, _is_int_value):
+                new = s.astype("Int64")
+        elif kind == "float":
+            if isinstance(dt, pd.ArrowDtype) and pd.api.types.is_numeric_dtype(dt) or (
+                    isinstance(dt, pd.api.extensions.ExtensionDtype)
+                    and pd.api.types.is_float_dtype(dt)):
+                new = s.astype("float64")
+            elif dt == object and _all_values(
+                    s, lambda v: isinstance(v, (int, float, np.number)) and not _is_bool_value(v)):
+                new = s.astype("float64")
+        elif kind == "bool":
+            if (dt == object or isinstance(dt, pd.ArrowDtype)) and _all_values(s, _is_bool_value):
+                new = s.astype("boolean")
+        elif kind == "date":
+            if (dt == object or isinstance(dt, pd.ArrowDtype)) and _all_values(s, _is_date_value):
+                new = pd.to_datetime(s).astype("datetime64[us]")
+            elif pd.api.types.is_datetime64_dtype(dt) and getattr(dt, "tz", None) is None:
+                pass
+        if new is not None:
+            out[col] = new
+    if not out:
+        return df
+    return df.assign(**out)
+
+
+# --- validation --------------------------------------------------------------------------------
+def validate(table: str, df: pd.DataFrame, docs_dir: str | Path | None = None,
+             run_name: str | None = None) -> Outcome:
+    """Validate `df` against the suite named `table`.
+
+    `docs_dir`: write/refresh the GX Data Docs site there (this validation's page, the suite's
+    page and the index). `run_name`: a label for the run in Data Docs (e.g. the partition key).
+    """
+    if table not in SUITES:
+        raise KeyError(f"no suite for table {table!r}; known: {', '.join(SUITES)}")
+    t0 = time.perf_counter()
+    ctx = _get_ctx(docs_dir)
+    frame = normalise(table, df)
+    docs_url = None
+    with _LOCK:
+        if ctx.docs_dir is None:
+            batch = ctx.batch_definitions[table].get_batch(batch_parameters={"dataframe": frame})
+            result = batch.validate(ctx.suites[table], result_format=RESULT_FORMAT)
+        else:
+            run_id = RunIdentifier(run_name=run_name,
+                                   run_time=_dt.datetime.now(_dt.timezone.utc))
+            cp_result = _checkpoint(ctx, table).run(
+                batch_parameters={"dataframe": frame}, run_id=run_id)
+            key, result = next(iter(cp_result.run_results.items()))
+            urls = ctx.context.get_docs_sites_urls(resource_identifier=key,
+                                                   site_name=SITE_NAME)
+            docs_url = urls[0]["site_url"] if urls else None
+    seconds = time.perf_counter() - t0
+    return _outcome(table, frame, result, seconds, docs_url)
+
+
+def _column_of(kwargs: dict) -> str | None:
+    if kwargs.get("column") is not None:
+        return kwargs["column"]
+    if kwargs.get("column_list"):
+        return ",".join(kwargs["column_list"])
+    if kwargs.get("column_A") is not None:
+        return f"{kwargs['column_A']},{kwargs['column_B']}"
+    return None
+
+
+def _condition_of(kwargs: dict) -> str | None:
+    """A row condition as a short text: `table_name == 'table3'`."""
+    cond = kwargs.get("row_condition")
+    if cond is None:
+        return None
+    if hasattr(cond, "to_dict"):
+        cond = cond.to_dict()
+    elif hasattr(cond, "dict"):
+        cond = cond.dict()
+    if isinstance(cond, dict) and "column" in cond and "operator" in cond:
+        col = cond["column"]
+        col = col.get("name") if isinstance(col, dict) else getattr(col, "name", col)
+        op = getattr(cond["operator"], "value", cond["operator"])
+        return f"{col} {op} {cond.get('parameter')!r}"
+    return str(cond)
+
+
+def _sample(res) -> Any:
+    exc = res.exception_info or {}
+    if isinstance(exc, dict):
+        # either one {"raised_exception", "exception_message"} or one such dict per metric
+        infos = [exc] if "raised_exception" in exc else [v for v in exc.values()
+                                                         if isinstance(v, dict)]
+        msgs = [str(i.get("exception_message")) for i in infos
+                if i.get("raised_exception") or i.get("exception_message")]
+        if msgs:
+            return [f"exception: {m[:300]}" for m in msgs[:2]]
+    r = res.result or {}
+    if "partial_unexpected_list" in r:
+        return list(r["partial_unexpected_list"])[:SAMPLE_SIZE]
+    if "details" in r and r["details"]:
+        return r["details"]
+    if "observed_value" in r:
+        return r["observed_value"]
+    return None
+
+
+def _outcome(table: str, frame: pd.DataFrame, result, seconds: float,
+             docs_url: str | None) -> Outcome:
+    failures = []
+    for res in result.results:
+        if res.success:
+            continue
+        cfg = res.expectation_config
+        meta = cfg.meta or {}
+        r = res.result or {}
+        failures.append({
+            "rule": meta.get("rule", cfg.type),
+            "severity": meta.get("severity", ERROR) if meta.get("severity") in (ERROR, WARN)
+            else ERROR,
+            "expectation": cfg.type,
+            "column": _column_of(cfg.kwargs),
+            "unexpected_count": r.get("unexpected_count"),
+            "sample": _jsonable(_sample(res)),
+        })
+        condition = _condition_of(cfg.kwargs)
+        if condition:  # which rows the rule looked at (one expectation per table/group)
+            failures[-1]["condition"] = condition
+    failures.sort(key=lambda f: (f["severity"] != ERROR, f["rule"]))
+    stats = dict(result.statistics or {})
+    stats.update(rows=int(len(frame)), columns=int(frame.shape[1]), seconds=round(seconds, 3),
+                 n_error_failures=sum(f["severity"] == ERROR for f in failures),
+                 n_warn_failures=sum(f["severity"] != ERROR for f in failures))
+    return Outcome(
+        table=table,
+        success_error=not any(f["severity"] == ERROR for f in failures),
+        success_all=not failures,
+        failures=failures,
+        statistics=_jsonable(stats),
+        data_docs=docs_url,
+    )
+
+
+def _jsonable(x: Any) -> Any:
+    """Recursively turn numpy/pandas scalars, NaN, timestamps, tuples into JSON values."""
+    if x is None or isinstance(x, (bool, str)):
+        return x
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, set)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return None if math.isnan(x) or math.isinf(x) else float(x)
+    if x is pd.NA or x is pd.NaT:
+        return None
+    if isinstance(x, (pd.Timestamp, _dt.datetime, _dt.date)):
+        return x.isoformat()
+    if hasattr(x, "to_json_dict"):
+        return _jsonable(x.to_json_dict())
+    return str(x)

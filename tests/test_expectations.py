@@ -1,0 +1,457 @@
+"""Great Expectations suites: real GX on real DataFrames (column names exactly as in LAYERS.md).
+
+Good frames pass at ERROR level; targeted corruptions fail with the named rule at ERROR; a report
+whose arithmetic is broken (values valid, sums inconsistent) still passes ERROR; Data Docs HTML
+is written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from expectations import SCHEMAS, SUITES
+from expectations.runner import normalise, validate
+from ingest import labels
+
+PARSER_VERSION = "0.1.0"
+
+
+def _sha(i: int) -> str:
+    return hashlib.sha256(f"report-{i}".encode()).hexdigest()
+
+
+def _md5(name: str) -> str:
+    return hashlib.md5(name.encode()).hexdigest()
+
+
+AGENCIES = ["杭州市应急管理局", "杭州市人民防空办公室", "浙江省司法厅"]
+REPORTS = [  # (report_id, year, agency)
+    (_sha(i), 2021 + (i % 2), AGENCIES[i % 3]) for i in range(6)
+]
+
+
+def _t3_values(seed: int, broken: bool = False) -> dict[str, dict[str, int]]:
+    """A table 3 (2021 layout) whose arithmetic holds, unless `broken`."""
+    rng = np.random.default_rng(seed)
+    outcome_rows = labels.T3_OUTCOME_ROWS_2021
+    t: dict[str, dict[str, int]] = {r: {} for r in labels.T3_ROWS_2021}
+    for col in labels.T3_APPLICANT_COLS:
+        outs = {r: int(rng.integers(0, 4)) for r in outcome_rows}
+        total = sum(outs.values())
+        forward = int(rng.integers(0, 3))
+        carried = int(rng.integers(0, 3))
+        for r, v in outs.items():
+            t[r][col] = v
+        t["total_processed"][col] = total
+        t["carried_forward"][col] = forward
+        t["carried_over"][col] = carried
+        t["new_received"][col] = total + forward - carried if total + forward >= carried else 0
+        if t["new_received"][col] == 0:
+            t["carried_over"][col] = total + forward
+    for r in t:
+        t[r]["total"] = sum(t[r][c] for c in labels.T3_APPLICANT_COLS)
+    if broken:  # printed totals that do not add up; every value is still a valid count
+        t["total_processed"]["total"] += 7
+        t["granted"]["natural_person"] += 3
+        t["new_received"]["total"] = 0
+    return t
+
+
+def _cells_of(report_id: str, year: int, seed: int, broken: bool = False) -> list[dict]:
+    rows = []
+    line = 10
+
+    def add(table, row, col, value):
+        nonlocal line
+        line += 1
+        rows.append({
+            "report_id": report_id, "report_year": year, "table_name": table,
+            "row_key": row, "column_key": col,
+            "value": None if value is None else float(value),
+            "raw_text": "" if value == 0 else str(value), "was_empty": value == 0,
+            "src": "text", "src_table": None, "src_row": None, "src_col": None,
+            "src_line": line, "parser_version": PARSER_VERSION,
+        })
+
+    for item, measures in labels.TABLE2_LAYOUT["2021"].items():
+        for m in measures:
+            add("table2", item, m, 12.5 if m == "amount_10k_yuan" else seed + 3)
+    for row, cols in _t3_values(seed, broken).items():
+        for col, v in cols.items():
+            add("table3", row, col, v)
+    for proc in labels.T4_PROCS:
+        vals = {"upheld": 1, "corrected": seed % 2, "other": 0, "pending": 1}
+        vals["total"] = sum(vals.values()) + (5 if broken else 0)
+        for res, v in vals.items():
+            add("table4", proc, res, v)
+    return rows
+
+
+def reports_frame() -> pd.DataFrame:
+    rows = []
+    for i, (rid, year, agency) in enumerate(REPORTS):
+        rows.append({
+            "report_id": rid, "report_year": year, "path": f"{year}/r{i}.html",
+            "agency_name": agency, "agency_id": _md5(agency), "region_code": "330100",
+            "region_name": "杭州市", "url": f"https://example.gov.cn/{i}.html",
+            "format_version": "2021", "published_date": dt.date(year + 1, 1, 20 + i),
+            "encoding": "utf-8", "traditional": i == 1, "layout": "html_table" if i % 2 else "pipe",
+            "has_table2": True, "has_table3": True, "has_table4": True,
+            "n_errors": 0, "n_warnings": i % 2, "n_infos": 2, "parser_version": PARSER_VERSION,
+        })
+    return pd.DataFrame(rows)
+
+
+def cells_frame(broken: bool = False) -> pd.DataFrame:
+    rows = []
+    for i, (rid, year, _) in enumerate(REPORTS):
+        rows += _cells_of(rid, year, i, broken and i == 0)
+    df = pd.DataFrame(rows)
+    # a table-2 signed change in a 2019-style report: negative is valid there
+    extra = dict(rows[0], table_name="table2", row_key="licensing", column_key="change",
+                 value=-2.0, raw_text="-2", was_empty=False, src_line=999)
+    return pd.concat([df, pd.DataFrame([extra])], ignore_index=True)
+
+
+def findings_frame() -> pd.DataFrame:
+    rows = []
+    for i, (rid, year, _) in enumerate(REPORTS):
+        for n, (code, sev) in enumerate([("T3_COLUMN_BALANCE", "warning"), ("CELL_EMPTY", "info")],
+                                        start=1):
+            rows.append({
+                "report_id": rid, "report_year": year, "finding_no": n, "code": code,
+                "severity": sev, "message": f"{code} in report {i}",
+                "table_name": "table3", "cells": json.dumps(["new_received.total"]),
+                "parser_version": PARSER_VERSION,
+            })
+    return pd.DataFrame(rows)
+
+
+def narrative_frame() -> pd.DataFrame:
+    rows = []
+    for rid, year, _ in REPORTS:
+        for k, v in [("requests_received", 9.0), ("requests_answered", 9.0),
+                     ("litigation_total", 0.0)]:
+            rows.append({"report_id": rid, "report_year": year, "key": k, "value": v})
+    return pd.DataFrame(rows)
+
+
+def _fact_rows(table: str, rename: dict[str, str], measure: str, cells: pd.DataFrame,
+               reports: pd.DataFrame) -> pd.DataFrame:
+    c = cells[cells.table_name == table].rename(columns=rename | {"value": measure})
+    c = c.merge(reports[["report_id", "agency_id", "path"]], on="report_id")
+    return c.drop(columns=["table_name"]).reset_index(drop=True)
+
+
+def fct_requests_frame(cells=None) -> pd.DataFrame:
+    cells = cells_frame() if cells is None else cells
+    c = cells[cells.row_key.isin(labels.T3_STAGE_ROWS)]
+    df = _fact_rows("table3", {"row_key": "stage", "column_key": "applicant_type"}, "requests",
+                    c, reports_frame())
+    df["requests"] = df["requests"].astype("int64")
+    return df
+
+
+def fct_request_outcomes_frame(cells=None) -> pd.DataFrame:
+    cells = cells_frame() if cells is None else cells
+    c = cells[~cells.row_key.isin(labels.T3_STAGE_ROWS)]
+    df = _fact_rows("table3", {"row_key": "outcome", "column_key": "applicant_type"}, "requests",
+                    c, reports_frame())
+    df["outcome_group"] = df["outcome"].map(lambda k: labels.TABLE3_ROWS[k][1])
+    df["requests"] = df["requests"].astype("int64")
+    return df
+
+
+def fct_litigation_frame(cells=None) -> pd.DataFrame:
+    cells = cells_frame() if cells is None else cells
+    df = _fact_rows("table4", {"row_key": "proceeding", "column_key": "result"}, "cases",
+                    cells, reports_frame())
+    df["cases"] = df["cases"].astype("int64")
+    return df
+
+
+def fct_proactive_disclosure_frame(cells=None) -> pd.DataFrame:
+    cells = cells_frame() if cells is None else cells
+    return _fact_rows("table2", {"row_key": "item", "column_key": "measure"}, "value",
+                      cells, reports_frame())
+
+
+def fct_report_findings_frame() -> pd.DataFrame:
+    f = findings_frame().merge(reports_frame()[["report_id", "agency_id", "path"]], on="report_id")
+    f["finding_id"] = f["report_id"] + "-" + f["finding_no"].astype(str)
+    return f
+
+
+def mart_agency_year_frame() -> pd.DataFrame:
+    rows = []
+    for rid, year, agency in REPORTS:
+        granted, partial, denied, unable, rejected, other = 5, 1, 2, 1, 0, 1
+        total = granted + partial + denied + unable + rejected + other
+        rows.append({
+            "agency_id": _md5(agency), "report_year": year, "agency_name": agency,
+            "report_id": rid, "n_reports": 1,
+            "requests_new": total, "requests_carried_over": 0,
+            "requests_total_processed": total, "requests_carried_forward": 0,
+            "granted": granted, "partially_granted": partial, "denied": denied,
+            "unable": unable, "rejected": rejected, "other_processed": other,
+            "disclosure_rate": (granted + partial) / total, "denial_rate": denied / total,
+            "reconsideration_total": 2, "reconsideration_corrected": 1,
+            "reconsideration_correction_rate": 0.5,
+            "litigation_total": 0, "litigation_corrected": 0, "litigation_correction_rate": None,
+            "n_findings_error": 0, "n_findings_warning": 1, "n_findings_info": 1,
+        })
+    return pd.DataFrame(rows)
+
+
+GOOD = {
+    "parsed_reports": reports_frame,
+    "parsed_cells": cells_frame,
+    "parsed_findings": findings_frame,
+    "parsed_narrative": narrative_frame,
+    "fct_requests": fct_requests_frame,
+    "fct_request_outcomes": fct_request_outcomes_frame,
+    "fct_litigation": fct_litigation_frame,
+    "fct_proactive_disclosure": fct_proactive_disclosure_frame,
+    "fct_report_findings": fct_report_findings_frame,
+    "mart_agency_year": mart_agency_year_frame,
+}
+
+
+def _error_rules(outcome) -> set[str]:
+    return {f["rule"] for f in outcome.failures if f["severity"] == "ERROR"}
+
+
+# --- suites ---------------------------------------------------------------------------------------
+def test_every_suite_is_registered_and_tagged():
+    assert set(GOOD) == set(SUITES) == set(SCHEMAS)
+    for table, build in SUITES.items():
+        suite = build()
+        assert suite.name == table
+        rules = [e.meta["rule"] for e in suite.expectations]
+        # a rule spans several expectations only as one row condition per table/group
+        repeated = {r for r in rules if rules.count(r) > 1}
+        assert all(getattr(e, "row_condition", None) is not None for e in suite.expectations
+                   if e.meta["rule"] in repeated), table
+        assert all(e.meta["severity"] in ("ERROR", "WARN") for e in suite.expectations)
+        types = {type(e).__name__ for e in suite.expectations}
+        assert "UnexpectedRowsExpectation" not in types
+        # the key: every column of the grain not null, the combination unique
+        assert "key_unique" in rules, table
+
+
+@pytest.mark.parametrize("table", list(GOOD))
+def test_good_frame_passes(table):
+    df = GOOD[table]()
+    out = validate(table, df)
+    assert out.success_error, str(out)
+    assert out.success_all, str(out)
+    assert out.statistics["rows"] == len(df) > 0
+    md = out.to_metadata()
+    json.dumps(md)
+    assert md["success_error"] is True and md["n_error_failures"] == 0
+
+
+def test_good_frames_pass_after_a_parquet_round_trip(tmp_path):
+    """Readers give other dtypes (pandas: nullable INTEGER -> float64, DATE -> object; duckdb:
+    Int32, datetime64): the suites judge the values, not the reader."""
+    for table in ("parsed_reports", "parsed_cells", "mart_agency_year"):
+        path = tmp_path / f"{table}.parquet"
+        GOOD[table]().to_parquet(path)
+        for df in (pd.read_parquet(path),
+                   duckdb.sql(f"select * from read_parquet('{path}')").df()):
+            out = validate(table, df)
+            assert out.success_error, (table, str(out))
+
+
+CORRUPTIONS = [
+    # (table, rule, corrupt(df))
+    ("parsed_reports", "report_id_not_null", lambda d: d.assign(report_id=[None] + list(d.report_id[1:]))),
+    ("parsed_reports", "key_unique", lambda d: d.assign(report_id=[d.report_id[1]] + list(d.report_id[1:]))),
+    ("parsed_reports", "report_year_valid", lambda d: d.assign(report_year=[1999] + list(d.report_year[1:]))),
+    ("parsed_reports", "n_errors_non_negative", lambda d: d.assign(n_errors=[-1] + list(d.n_errors[1:]))),
+    ("parsed_reports", "format_version_known", lambda d: d.assign(format_version="2020")),
+    ("parsed_reports", "report_year_type", lambda d: d.assign(report_year=d.report_year.astype(str))),
+    ("parsed_reports", "columns_present", lambda d: d.drop(columns=["has_table3"])),
+    ("parsed_cells", "key_unique", lambda d: pd.concat([d, d.iloc[[5]]], ignore_index=True)),
+    ("parsed_cells", "row_key_known", lambda d: d.assign(row_key=d.row_key.replace({"granted": "grantd"}))),
+    ("parsed_cells", "row_key_known", lambda d: d.assign(row_key=d.row_key.where(d.table_name != "table4", "granted"))),
+    ("parsed_cells", "column_key_known", lambda d: d.assign(column_key=d.column_key.replace({"total": "sum"}))),
+    ("parsed_cells", "value_non_negative", lambda d: d.assign(value=d.value.where(d.index != 40, -3.0))),
+    ("parsed_cells", "report_year_valid", lambda d: d.assign(report_year=1999)),
+    ("parsed_cells", "value_type", lambda d: d.assign(value=d.value.astype(str))),
+    ("parsed_findings", "severity_known", lambda d: d.assign(severity="fatal")),
+    ("parsed_findings", "key_unique", lambda d: d.assign(finding_no=1)),
+    ("parsed_findings", "finding_no_positive", lambda d: d.assign(finding_no=d.finding_no - 1)),
+    ("parsed_findings", "code_known", lambda d: d.assign(code="MADE_UP")),
+    ("parsed_narrative", "value_non_negative", lambda d: d.assign(value=-1.0)),
+    ("parsed_narrative", "key_unique", lambda d: d.assign(key="requests_received")),
+    ("fct_requests", "requests_non_negative", lambda d: d.assign(requests=d.requests - 100)),
+    ("fct_requests", "stage_known", lambda d: d.assign(stage="granted")),
+    ("fct_requests", "report_id_not_null", lambda d: d.assign(report_id=None)),
+    ("fct_request_outcomes", "outcome_group_matches_outcome", lambda d: d.assign(outcome_group="denied")),
+    ("fct_request_outcomes", "outcome_known", lambda d: d.assign(outcome=d.outcome.replace({"granted": "new_received"}))),
+    ("fct_litigation", "result_known", lambda d: d.assign(result=d.result.replace({"pending": "open"}))),
+    ("fct_litigation", "cases_type", lambda d: d.assign(cases=d.cases + 0.5)),
+    ("fct_proactive_disclosure", "value_non_negative", lambda d: d.assign(value=-1.0)),
+    ("fct_proactive_disclosure", "item_known", lambda d: d.assign(item="bylaws")),
+    ("fct_report_findings", "key_unique", lambda d: d.assign(finding_id=d.finding_id[0])),
+    ("fct_report_findings", "finding_id_not_null", lambda d: d.assign(finding_id=[None] + list(d.finding_id[1:]))),
+    ("mart_agency_year", "key_unique", lambda d: d.assign(report_year=2021)),
+    ("mart_agency_year", "agency_id_not_null", lambda d: d.assign(agency_id=[None] + list(d.agency_id[1:]))),
+    ("mart_agency_year", "granted_non_negative", lambda d: d.assign(granted=-5)),
+    ("mart_agency_year", "report_year_valid", lambda d: d.assign(report_year=dt.date.today().year + 1)),
+]
+
+
+@pytest.mark.parametrize("table,rule,corrupt", CORRUPTIONS,
+                         ids=[f"{t}-{r}-{i}" for i, (t, r, _) in enumerate(CORRUPTIONS)])
+def test_corruption_fails_the_named_rule_at_error(table, rule, corrupt):
+    out = validate(table, corrupt(GOOD[table]()))
+    assert not out.success_error
+    assert not out.success_all
+    assert rule in _error_rules(out), str(out)
+    failure = next(f for f in out.failures if f["rule"] == rule)
+    assert failure["severity"] == "ERROR"
+    assert failure["expectation"].startswith("expect_")
+    json.dumps(out.to_metadata())
+
+
+def test_rate_above_one_warns_but_does_not_block():
+    """A rate above 1 comes from a report's own broken totals: shown, never a reason to stop."""
+    bad = GOOD["mart_agency_year"]().assign(disclosure_rate=lambda d: [1.5] + list(d.disclosure_rate[1:]))
+    out = validate("mart_agency_year", bad)
+    assert out.success_error and not out.success_all
+    f = next(f for f in out.failures if f["rule"] == "disclosure_rate_in_unit_interval")
+    assert f["severity"] == "WARN" and f["unexpected_count"] == 1
+
+
+def test_failure_names_column_and_sample():
+    df = cells_frame()
+    df.loc[3, "row_key"] = "not_a_key"
+    out = validate("parsed_cells", df)
+    f = next(f for f in out.failures if f["rule"] == "row_key_known")
+    assert f["column"] == "row_key" and f["unexpected_count"] == 1
+    assert f["sample"] == ["not_a_key"]
+    assert f["condition"] == "table_name == 'table2'"
+
+
+def test_broken_arithmetic_is_not_an_error():
+    """A report whose totals do not add up is a finding in the data, not a GX failure."""
+    cells = cells_frame(broken=True)
+    t3 = cells[(cells.report_id == REPORTS[0][0]) & (cells.table_name == "table3")]
+    grid = t3.pivot(index="row_key", columns="column_key", values="value")
+    assert (grid[labels.T3_APPLICANT_COLS].sum(axis=1) != grid["total"]).any()  # really broken
+    for table, frame in [("parsed_cells", cells),
+                         ("fct_requests", fct_requests_frame(cells)),
+                         ("fct_request_outcomes", fct_request_outcomes_frame(cells)),
+                         ("fct_litigation", fct_litigation_frame(cells))]:
+        out = validate(table, frame)
+        assert out.success_error, (table, str(out))
+    mart = mart_agency_year_frame()
+    mart.loc[0, "requests_total_processed"] += 40  # no longer the sum of the outcomes
+    assert validate("mart_agency_year", mart).success_error
+
+
+def test_warn_rules_never_block():
+    df = reports_frame().assign(n_errors=3, layout="scanned")  # every report has error findings
+    out = validate("parsed_reports", df)
+    assert out.success_error and not out.success_all
+    warn = {f["rule"] for f in out.failures}
+    assert {"most_reports_without_errors", "layout_known"} <= warn
+    assert all(f["severity"] == "WARN" for f in out.failures)
+
+
+def test_normalise_keeps_values_and_leaves_misfits_to_the_type_rule():
+    df = pd.read_parquet(_write(reports_frame()))
+    n = normalise("parsed_reports", df)
+    assert df["published_date"].dtype == object  # pandas reads DATE as datetime.date objects
+    assert str(n["published_date"].dtype) == "datetime64[us]"
+    assert pd.api.types.is_integer_dtype(n["report_year"].dtype)
+    assert n["report_id"].tolist() == df["report_id"].tolist()
+    fractional = normalise("fct_litigation", fct_litigation_frame().assign(cases=0.5))
+    assert fractional["cases"].dtype == "float64"
+
+
+def _write(df: pd.DataFrame) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "t.parquet"
+    df.to_parquet(path)
+    return path
+
+
+def test_parser_output_of_the_seed_reports_passes(tmp_path):
+    """The real parser and flatten on the five bundled reports: the parsed layer passes ERROR."""
+    from ingest import parse_file
+    from ingest.flatten import partition_tables
+
+    seeds = sorted((Path(__file__).parent / "fixtures" / "seeds").iterdir())
+    records = [(parse_file(p), p.name) for p in seeds]
+    years = sorted({r["report_year"] for r, _ in records if r.get("report_year")})
+    assert years
+    for year in years:
+        tables = partition_tables([x for x in records if x[0].get("report_year") == year], year)
+        for name, table in tables.items():
+            out = validate(f"parsed_{name}", table.to_pandas())
+            assert out.success_error, (year, name, str(out))
+
+
+# --- Data Docs, CLI, speed ------------------------------------------------------------------------
+def test_data_docs_are_written(tmp_path):
+    docs = tmp_path / "gx"
+    bad = reports_frame().assign(report_year=1999)
+    out1 = validate("parsed_reports", reports_frame(), docs_dir=docs, run_name="2021")
+    out2 = validate("parsed_reports", bad, docs_dir=docs, run_name="2022")
+    assert out1.success_error and not out2.success_error
+    assert (docs / "index.html").is_file()
+    assert (docs / "expectations" / "parsed_reports.html").is_file()
+    pages = sorted((docs / "validations" / "parsed_reports").rglob("*.html"))
+    assert len(pages) == 2
+    assert out2.data_docs and out2.data_docs.startswith("file://")
+    assert Path(out2.data_docs.removeprefix("file://")).is_file()
+    html = Path(out2.data_docs.removeprefix("file://")).read_text(encoding="utf-8")
+    assert "report_year" in html
+    assert "parsed_reports" in (docs / "index.html").read_text(encoding="utf-8")
+
+    # a later process (fresh context) keeps the earlier pages and lists them on the index
+    from expectations import runner
+
+    runner.reset()
+    out3 = validate("parsed_narrative", narrative_frame(), docs_dir=docs, run_name="2021")
+    assert out3.success_error
+    assert len(sorted((docs / "validations").rglob("*.html"))) == 3
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert "parsed_reports" in index and "parsed_narrative" in index
+
+
+def test_cli_on_parquet(tmp_path, capsys):
+    from expectations.__main__ import main
+
+    path = tmp_path / "cells.parquet"
+    cells_frame().to_parquet(path)
+    assert main(["parsed_cells", str(path)]) == 0
+    assert "PASS" in capsys.readouterr().out
+    cells_frame().assign(report_year=1999).to_parquet(path)
+    assert main(["parsed_cells", str(path), "--json"]) == 1
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["success_error"] is False
+    assert "report_year_valid" in {f["rule"] for f in printed["failures"]}
+    assert main(["parsed_cells", f"select * from read_parquet('{path}') where report_year > 2000"]) == 0
+
+
+def test_validation_is_fast():
+    import time
+
+    df = pd.concat([cells_frame()] * 3, ignore_index=True)  # ~3,600 rows
+    df["report_id"] = [_sha(i // 300 + 100) for i in range(len(df))]
+    validate("parsed_cells", df)  # warm
+    t0 = time.perf_counter()
+    out = validate("parsed_cells", df)
+    assert time.perf_counter() - t0 < 2.0, out.statistics
