@@ -306,43 +306,46 @@ def _layout(tokens: list[Token]) -> str:
     return "text"
 
 
-def _cells_out(table: str, row: str, cols: list[str], v: Values) -> list[CellOut]:
+def _cells_out(table: str, keys: list[tuple[str, str]], v: Values) -> list[CellOut]:
+    """One CellOut per value read; `keys` gives the (row, column) of each value position."""
     out = []
-    for i, col in enumerate(cols):
-        tok = v.tokens[i] if i < len(v.tokens) else None
+    for i, (row, col) in enumerate(keys):
         val = v.values[i]
         if val is None:
             continue
+        tok = v.tokens[i] if i < len(v.tokens) else None
         loc = tok.loc() if tok is not None else {"src": None, "src_table": None, "src_row": None,
                                                  "src_col": None, "src_line": None}
         out.append(CellOut(table, row, col, val, tok.text if tok is not None else "", i in v.empties, loc))
     return out
 
 
-def _value_issues(table: str, row: str, cols: list[str], v: Values) -> list[dict]:
+def _value_issues(table: str, what: str, keys: list[tuple[str, str]], v: Values) -> list[dict]:
+    """Findings about how the values of one row (`what`) were read; keys as in _cells_out."""
+    names = [f"{r}.{c}" for r, c in keys]
     out = []
     if v.empties:
-        keys = [f"{row}.{cols[i]}" for i in v.empties]
-        out.append(issue("CELL_EMPTY", "info", f"{table} {row}: {len(keys)} cell(s) printed empty, read as 0",
-                         table, keys))
+        cells = [names[i] for i in v.empties]
+        out.append(issue("CELL_EMPTY", "info", f"{table} {what}: {len(cells)} cell(s) printed empty, read as 0",
+                         table, cells))
     if v.glued == "unique":
         out.append(issue("GLUED_SPLIT", "info",
-                         f"{table} {row}: separators between numbers were lost; the only split that "
-                         f"satisfies the table's arithmetic was used", table, [f"{row}.{c}" for c in cols]))
+                         f"{table} {what}: separators between numbers were lost; the only split that "
+                         f"satisfies the table's arithmetic was used", table, names))
     elif v.glued == "ambiguous":
-        what = "the first of them was used" if v.values[0] is not None else "the cells are left empty (null)"
+        used = "the first of them was used" if v.values[0] is not None else "the cells are left empty (null)"
         out.append(issue("GLUED_AMBIGUOUS", "warning",
-                         f"{table} {row}: separators between numbers were lost and {v.alternatives} "
-                         f"different splits are possible; {what}", table, [f"{row}.{c}" for c in cols]))
+                         f"{table} {what}: separators between numbers were lost and {v.alternatives} "
+                         f"different splits are possible; {used}", table, names))
     if v.short:
-        miss = [f"{row}.{cols[i]}" for i, x in enumerate(v.values) if x is None]
+        miss = [names[i] for i, x in enumerate(v.values) if x is None]
         if miss:
             out.append(issue("CELL_UNREADABLE", "warning",
-                             f"{table} {row}: {len(miss)} of {len(cols)} cells could not be read", table, miss))
+                             f"{table} {what}: {len(miss)} of {len(keys)} cells could not be read", table, miss))
     if v.extra:
         out.append(issue("EXTRA_VALUES", "warning",
-                         f"{table} {row}: {v.extra} more value(s) than columns; the first {len(cols)} were used",
-                         table, [f"{row}.{c}" for c in cols]))
+                         f"{table} {what}: {v.extra} more value(s) than columns; the first {len(keys)} were used",
+                         table, names))
     return out
 
 
@@ -409,8 +412,9 @@ def extract_t3(tokens: list[Token]) -> Extracted:
             continue
         glued = glued or v.glued is not None
         table[key] = dict(zip(cols, v.values))
-        cells.extend(_cells_out("table3", key, cols, v))
-        issues.extend(_value_issues("table3", key, cols, v))
+        keys = [(key, c) for c in cols]
+        cells.extend(_cells_out("table3", keys, v))
+        issues.extend(_value_issues("table3", key, keys, v))
     if not table:
         return Extracted(None)
     if dupes:
@@ -490,22 +494,12 @@ def extract_t4(tokens: list[Token]) -> Extracted:
         return Extracted(None)  # the header without its row of numbers: the table was lost
     check, partial = _t4_check(res_order)
     v = read_values(run, 15, check, partial)
-    cols = [f"{p}.{r}" for p in L.T4_PROCS for r in res_order]
+    keys = [(p, r) for p in L.T4_PROCS for r in res_order]
     table = {p: {r: None for r in L.T4_RESULTS} for p in L.T4_PROCS}
-    cells = []
-    for i, key in enumerate(cols):
-        p, r = key.split(".")
-        table[p][r] = v.values[i]
-    tmp_cols = cols
-    for c in _cells_out("table4", "", tmp_cols, v):
-        p, r = c.column.split(".")
-        c.row, c.column = p, r
-        cells.append(c)
-    issues = []
-    for it in _value_issues("table4", "table4", tmp_cols, v):
-        it["cells"] = [c.split(".", 1)[1] if c.startswith("table4.") else c for c in it["cells"]]
-        it["message"] = it["message"].replace("table4 table4", "table4")
-        issues.append(it)
+    for (p, r), val in zip(keys, v.values):
+        table[p][r] = val
+    cells = _cells_out("table4", keys, v)
+    issues = _value_issues("table4", "row of 15 values", keys, v)
     layout = "glued" if v.glued else _layout(run)
     return Extracted(table, cells, issues, layout)
 
@@ -535,8 +529,9 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
             check = (lambda v: all(x >= 0 for i, x in enumerate(v) if i not in signed))
             v = read_values(vals, len(measures), check)
             table[item] = dict(zip(measures, v.values))
-            cells.extend(_cells_out("table2", item, measures, v))
-            issues.extend(_value_issues("table2", item, measures, v))
+            keys = [(item, m) for m in measures]
+            cells.extend(_cells_out("table2", keys, v))
+            issues.extend(_value_issues("table2", item, keys, v))
         item, vals = None, []
 
     for t in tokens:
