@@ -293,9 +293,11 @@ def build_entries(data_root: str | os.PathLike, parse: Parser | None = None,
             store_object(data_root, data, sha)
         first = first_path_by_hash.get(sha)
         if first is not None:
-            entries.append(Entry(rel, sha, len(data), "duplicate", report_year=first.report_year,
-                                 year_source=first.year_source, duplicate_of=first.path,
-                                 manifest=manifest))
+            ok = first.status == "ok"  # a copy of a quarantined file carries no year
+            entries.append(Entry(rel, sha, len(data), "duplicate",
+                                 report_year=first.report_year if ok else None,
+                                 year_source=first.year_source if ok else None,
+                                 duplicate_of=first.path, manifest=manifest))
             continue
         record, error = None, None
         try:

@@ -1,0 +1,140 @@
+"""dbt assets: staging views, dims and facts in one step, the marts in a second one.
+
+The split exists for the gates: the GX checks on the facts are blocking, and a blocking check only
+stops assets computed in a *later* step. Only dbt writes the DuckDB file. Steps of a run execute one
+after the other in one process (the in-process executor, see definitions.py) and the instance runs
+one run at a time (scripts/dagster.yaml), so nothing else holds the DuckDB lock while dbt runs.
+"""
+
+import json
+from typing import Any, Iterator, Mapping
+
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    BackfillPolicy,
+    MetadataValue,
+    Output,
+)
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from ..partitions import dbt_vars, last_complete_year, yearly_partitions
+from ..resources import OgiPaths, dbt_project
+from .ingest import PARSED_KEYS, RAW_REPORTS
+
+MARTS_SELECT = "mart_*"  # the wide analyst marts, built after the facts' gates
+
+# dbt source (source_name, table) -> the ingest asset that writes it.
+SOURCE_KEYS: dict[tuple[str, str], AssetKey] = {
+    **{("parsed", table): key for table, key in PARSED_KEYS.items()},
+    ("raw", "index"): RAW_REPORTS,
+    ("raw", "quarantine"): RAW_REPORTS,
+}
+# Dagster group of a dbt node: its folder under models/; seeds are reference data in staging.
+GROUP_BY_FOLDER: dict[str, str] = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
+GROUP_BY_RESOURCE_TYPE: dict[str, str] = {"seed": "staging", "snapshot": "staging"}
+
+
+class OgiDbtTranslator(DagsterDbtTranslator):
+    """Sources are the ingest assets' keys; groups come from the model folders."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str,
+                       project: DbtProject | None) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] == "source":
+            key = SOURCE_KEYS.get((props["source_name"], props["name"]))
+            return spec.replace_attributes(key=key) if key else spec
+        fqn = props.get("fqn") or []
+        folder = fqn[1] if len(fqn) > 2 else None
+        group = GROUP_BY_FOLDER.get(folder) or GROUP_BY_RESOURCE_TYPE.get(props["resource_type"])
+        return spec.replace_attributes(group_name=group) if group else spec
+
+
+translator = OgiDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(
+        enable_asset_checks=True,  # dbt data tests and unit tests become asset checks
+        enable_duplicate_source_asset_keys=True,  # raw.index and raw.quarantine -> raw_reports
+    )
+)
+
+
+def _relation(manifest: Mapping[str, Any], unique_id: str) -> str | None:
+    node = manifest.get("nodes", {}).get(unique_id)
+    if not node or node.get("resource_type") not in ("model", "seed", "snapshot"):
+        return None
+    return f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
+
+
+def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: str) -> Iterator:
+    """Add row counts and a preview to each materialized model (read-only, after dbt has exited)."""
+    try:
+        con = duckdb.connect(warehouse, read_only=True)
+    except duckdb.Error:
+        yield from events
+        return
+    with con:
+        for event in events:
+            unique_id = event.metadata.get("unique_id") if isinstance(event, Output) else None
+            unique_id = getattr(unique_id, "value", unique_id)
+            relation = _relation(manifest, unique_id) if unique_id else None
+            if relation is None:
+                yield event
+                continue
+            try:
+                n = con.execute(f"select count(*) from {relation}").fetchone()[0]
+                head = con.execute(f"select * from {relation} limit 5").df()
+            except duckdb.Error:
+                yield event
+                continue
+            yield event.with_metadata({
+                **event.metadata,
+                "dagster/row_count": MetadataValue.int(int(n)),
+                "preview": MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_"),
+            })
+
+
+def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths) -> Iterator:
+    """`dbt build` for the selected models with the run's years as --vars."""
+    variables = dbt_vars(context.partition_key_range, last_complete_year())
+    context.log.info(f"dbt vars: {variables}")
+    invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
+    events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
+    manifest = invocation.manifest
+    yield from _with_table_metadata(events, manifest, str(paths.warehouse_path()))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    exclude=MARTS_SELECT,
+    partitions_def=yearly_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    name="dbt_warehouse",
+)
+def dbt_warehouse(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
+    """Staging views, reference seeds, dims and facts (incremental by report year)."""
+    yield from run_dbt_build(context, dbt, paths)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    select=MARTS_SELECT,
+    partitions_def=yearly_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    name="dbt_marts",
+)
+def dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
+    """The analyst marts (mart_agency_year), built once the facts passed their gates."""
+    yield from run_dbt_build(context, dbt, paths)

@@ -1,0 +1,107 @@
+"""Ingest assets: landing -> raw (unpartitioned) and raw -> parsed (one year partition per report year).
+
+Wiring only: the work is `ingest.landing` and `ingest.flatten`. Python steps write their own files;
+only dbt writes the DuckDB file.
+"""
+
+import pandas as pd
+import pyarrow.parquet as pq
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
+
+from ingest import flatten, landing
+
+from ..partitions import years_in_range, yearly_partitions
+from ..resources import OgiPaths
+
+RAW_REPORTS = AssetKey("raw_reports")
+PARSED_TABLES = flatten.TABLES  # reports, cells, findings, narrative
+PARSED_KEYS = {table: AssetKey(f"parsed_{table}") for table in PARSED_TABLES}
+PREVIEW_ROWS = 10
+
+
+def preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS, max_chars: int = 80) -> MetadataValue:
+    """A Markdown preview of the first rows (long texts cut)."""
+    if df.empty:
+        return MetadataValue.md("_no rows_")
+    head = df.head(rows).copy()
+    for column in head.columns:
+        if head[column].dtype == object:
+            head[column] = head[column].map(
+                lambda v: v if not isinstance(v, str) or len(v) <= max_chars else v[: max_chars - 1] + "…")
+    return MetadataValue.md(head.to_markdown(index=False))  # tabulate comes with dagster
+
+
+@asset(
+    key=RAW_REPORTS,
+    group_name="raw",
+    kinds={"python", "parquet"},
+    description=(
+        "Scans data/landing/ (any layout, optional manifest.csv), stores each file's bytes once "
+        "under raw/objects/ab/<sha256>, and writes raw/index.parquet (one row per landing path: "
+        "ok / duplicate / quarantined, with first_seen kept across runs) and raw/quarantine.parquet "
+        "(every file that cannot enter a year partition, with the reason)."
+    ),
+)
+def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeResult:
+    result = landing.ingest_landing(paths.root())
+    counts = result.counts()
+    quarantine = result.quarantine.to_pandas()
+    for row in quarantine.itertuples():
+        context.log.warning(f"quarantined {row.code}: {row.reason}")
+    return MaterializeResult(metadata={
+        "dagster/row_count": MetadataValue.int(counts["landed"]),
+        "files_landed": MetadataValue.int(counts["landed"]),
+        "files_ok": MetadataValue.int(counts["ok"]),
+        "files_duplicate": MetadataValue.int(counts["duplicate"]),
+        "files_quarantined": MetadataValue.int(counts["quarantined"]),
+        "reports_by_year": MetadataValue.json({str(k): v for k, v in result.years().items()}),
+        "quarantine": preview(quarantine[["path", "code", "reason"]], rows=50, max_chars=200),
+        "preview": preview(result.index.to_pandas()[["path", "sha256", "report_year", "status"]]),
+        "index_path": MetadataValue.path(str(landing.index_path(paths.root()))),
+    })
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            key,
+            deps=[RAW_REPORTS],
+            group_name="parsed",
+            kinds={"python", "parquet"},
+            description=f"Parsed `{table}` of one report year: data/parsed/{table}/year=YYYY/part.parquet.",
+        )
+        for table, key in PARSED_KEYS.items()
+    ],
+    partitions_def=yearly_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    can_subset=False,
+)
+def parsed_reports(context: AssetExecutionContext, paths: OgiPaths):
+    """Re-parses the raw objects of each year in the run and rewrites exactly that year's four files."""
+    root = paths.root()
+    frames: dict[str, list[pd.DataFrame]] = {t: [] for t in PARSED_TABLES}
+    rows_by_year: dict[str, dict[str, int]] = {t: {} for t in PARSED_TABLES}
+    for year in years_in_range(context.partition_key_range):
+        counts = flatten.write_partition(landing.partition_inputs(root, year), root, year)
+        for table in PARSED_TABLES:
+            rows_by_year[table][str(year)] = counts[table]
+            if counts[table] and sum(len(f) for f in frames[table]) < PREVIEW_ROWS:
+                frames[table].append(
+                    pq.read_table(flatten.partition_path(root, table, year)).slice(0, PREVIEW_ROWS).to_pandas())
+        context.log.info(f"{year}: {counts}")
+    for table, key in PARSED_KEYS.items():
+        df = pd.concat(frames[table]) if frames[table] else pd.DataFrame()
+        yield MaterializeResult(asset_key=key, metadata={
+            "dagster/row_count": MetadataValue.int(sum(rows_by_year[table].values())),
+            "rows_by_year": MetadataValue.json({y: n for y, n in rows_by_year[table].items() if n}),
+            "preview": preview(df),
+        })

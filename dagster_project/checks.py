@@ -1,0 +1,145 @@
+"""Asset checks: Great Expectations gates (blocking) and the quarantine reconciliation.
+
+GX: each gated table's rows for the run's years go into a pandas DataFrame (Parquet for the parsed
+layer, a read-only DuckDB query for the facts and marts) and through `expectations.runner.validate`.
+A failed ERROR rule fails the check with ERROR severity, which stops every downstream asset of the
+run; a failed WARN rule only marks the check WARN. Data Docs go to data/docs/gx/.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
+
+from expectations.runner import validate
+from ingest import flatten, landing
+
+from .assets.ingest import PARSED_KEYS, RAW_REPORTS
+from .partitions import years_in_range, yearly_partitions
+from .resources import OgiPaths
+
+# GX suite name -> the dbt asset it gates (schema.model).
+WAREHOUSE_GATES: dict[str, AssetKey] = {
+    name: AssetKey(["marts", name])
+    for name in ("fct_requests", "fct_request_outcomes", "fct_litigation",
+                 "fct_proactive_disclosure", "fct_report_findings", "mart_agency_year")
+}
+
+
+def run_years(context: AssetCheckExecutionContext) -> list[int]:
+    return years_in_range(context.partition_key_range)
+
+
+def gx_result(table: str, df: pd.DataFrame, docs_dir: Path, run_name: str) -> AssetCheckResult:
+    outcome = validate(table, df, docs_dir=str(docs_dir), run_name=run_name)
+    if not outcome.success_error:
+        passed, severity = False, AssetCheckSeverity.ERROR
+    elif not outcome.success_all:
+        passed, severity = False, AssetCheckSeverity.WARN
+    else:
+        passed, severity = True, AssetCheckSeverity.ERROR
+    metadata: dict[str, Any] = {k: v for k, v in outcome.to_metadata().items() if v is not None}
+    metadata["rows"] = MetadataValue.int(len(df))
+    return AssetCheckResult(passed=passed, severity=severity, metadata=metadata)
+
+
+def read_parsed(root: Path, table: str, years: list[int]) -> pd.DataFrame:
+    """The parsed table's rows of these years (missing partition files count as empty)."""
+    files = [flatten.partition_path(root, table, y) for y in years]
+    tables = [pq.read_table(f) for f in files if f.exists()]
+    if not tables:
+        return flatten.SCHEMAS[table].empty_table().to_pandas()
+    import pyarrow as pa
+
+    return pa.concat_tables(tables).to_pandas()
+
+
+def read_warehouse(warehouse: Path, key: AssetKey, years: list[int]) -> pd.DataFrame:
+    schema, name = key.path
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            f'select * from "{schema}"."{name}" where report_year between ? and ?',
+            [min(years), max(years)],
+        ).df()
+
+
+def _parsed_gate(table: str, key: AssetKey):
+    @asset_check(asset=key, name=f"gx_parsed_{table}", blocking=True, partitions_def=yearly_partitions,
+                 description=f"Great Expectations suite `{key.to_user_string()}` on the run's years (blocking).")
+    def _check(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
+        years = run_years(context)
+        df = read_parsed(paths.root(), table, years)
+        return gx_result(key.to_user_string(), df, paths.docs_dir(), f"{years[0]}-{years[-1]}")
+
+    return _check
+
+
+def _warehouse_gate(suite: str, key: AssetKey):
+    @asset_check(asset=key, name=f"gx_{suite}", blocking=True, partitions_def=yearly_partitions,
+                 description=f"Great Expectations suite `{suite}` on the run's years (blocking).")
+    def _check(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
+        years = run_years(context)
+        df = read_warehouse(paths.warehouse_path(), key, years)
+        return gx_result(suite, df, paths.docs_dir(), f"{years[0]}-{years[-1]}")
+
+    return _check
+
+
+@asset_check(asset=RAW_REPORTS, blocking=True,
+             description="Files landed = files ok + files quarantined + duplicates; the index "
+                         "lists every landing file once and the quarantine file every quarantined one.")
+def raw_reconciliation(paths: OgiPaths) -> AssetCheckResult:
+    root = paths.root()
+    on_disk = set(landing.scan_landing(landing.landing_dir(root)))
+    index = landing.read_index(root)
+    quarantine_path = landing.quarantine_path(root)
+    quarantined_rows = pq.read_table(quarantine_path).num_rows if quarantine_path.exists() else 0
+    status = pd.Series([r["status"] for r in index], dtype="object").value_counts().to_dict()
+    ok, dup, quar = (int(status.get(s, 0)) for s in ("ok", "duplicate", "quarantined"))
+    indexed = {r["path"] for r in index}
+    passed = (len(on_disk) == len(index) == ok + dup + quar and indexed == on_disk
+              and quar == quarantined_rows)
+    return AssetCheckResult(passed=passed, metadata={
+        "files_landed": len(on_disk), "index_rows": len(index), "files_ok": ok,
+        "files_quarantined": quar, "quarantine_rows": quarantined_rows, "files_duplicate": dup,
+        "not_indexed": MetadataValue.json(sorted(on_disk - indexed)[:50]),
+        "indexed_but_gone": MetadataValue.json(sorted(indexed - on_disk)[:50]),
+    })
+
+
+@asset_check(asset=PARSED_KEYS["reports"], blocking=True, partitions_def=yearly_partitions,
+             description="For each year of the run: reports in the parsed partition = distinct "
+                         "files of that year with status ok in the raw index.")
+def parsed_reconciliation(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
+    root = paths.root()
+    years = run_years(context)
+    expected: dict[int, set[str]] = {y: set() for y in years}
+    for row in landing.read_index(root):
+        if row["status"] == "ok" and row["report_year"] in expected:
+            expected[row["report_year"]].add(row["sha256"])
+    mismatches = {}
+    for year in years:
+        got = set(read_parsed(root, "reports", [year])["report_id"])
+        if got != expected[year]:
+            mismatches[str(year)] = {"index_ok": len(expected[year]), "parsed": len(got),
+                                     "missing": sorted(expected[year] - got)[:10],
+                                     "unexpected": sorted(got - expected[year])[:10]}
+    return AssetCheckResult(passed=not mismatches, metadata={
+        "files_ok": sum(len(v) for v in expected.values()),
+        "mismatches": MetadataValue.json(mismatches),
+    })
+
+
+PARSED_GATES = [_parsed_gate(table, key) for table, key in PARSED_KEYS.items()]
+WAREHOUSE_GX_GATES = [_warehouse_gate(suite, key) for suite, key in WAREHOUSE_GATES.items()]
+ALL_CHECKS = [raw_reconciliation, parsed_reconciliation, *PARSED_GATES, *WAREHOUSE_GX_GATES]

@@ -1,0 +1,24 @@
+"""The code location: every asset, check, job, schedule and sensor of ogi-warehouse."""
+from __future__ import annotations
+
+from dagster import Definitions, in_process_executor
+
+from .assets.dbt import dbt_marts, dbt_warehouse
+from .assets.ingest import parsed_reports, raw_reports
+from .checks import ALL_CHECKS
+from .jobs import warehouse_job
+from .resources import RESOURCES
+from .schedules import yearly_refresh
+from .sensors import landing_sensor
+
+defs = Definitions(
+    assets=[raw_reports, parsed_reports, dbt_warehouse, dbt_marts],
+    asset_checks=ALL_CHECKS,
+    jobs=[warehouse_job],
+    schedules=[yearly_refresh],
+    sensors=[landing_sensor],
+    resources=RESOURCES,
+    # One process per run, steps in order: the DuckDB file has one writer (dbt) and the read-only
+    # gates never overlap it. The work is small; parallel steps would only add lock fights.
+    executor=in_process_executor,
+)

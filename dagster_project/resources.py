@@ -1,0 +1,53 @@
+"""Resources: where the data lives, and the dbt project / CLI.
+
+Both follow the same environment as dbt's profiles.yml: `OGI_DATA_DIR` (default `data/` in the
+repository) and `OGI_WAREHOUSE` (default `<data dir>/warehouse.duckdb`). They are read when a step
+runs, not when the definitions load, so a test or `make run` can point them elsewhere.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource, DbtProject
+
+from ingest.landing import default_data_root
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# Parses the project under `dagster dev` only; `make` and the tests run `dbt parse` first.
+dbt_project.prepare_if_dev()
+
+
+class OgiPaths(ConfigurableResource):
+    """The data root and the warehouse file, from the same environment variables dbt reads
+    (one source of truth: a path configured here but not in the environment would split them)."""
+
+    def root(self) -> Path:
+        return default_data_root()
+
+    def warehouse_path(self) -> Path:
+        env = os.environ.get("OGI_WAREHOUSE")
+        return Path(env) if env else self.root() / "warehouse.duckdb"
+
+    def docs_dir(self) -> Path:
+        return self.root() / "docs" / "gx"
+
+
+def dbt_executable() -> str:
+    """The dbt of this Python's environment (the project's venv), so nothing depends on PATH."""
+    for folder in (Path(sys.prefix) / "bin", Path(sys.executable).parent):
+        if (folder / "dbt").exists():
+            return str(folder / "dbt")
+    return shutil.which("dbt") or "dbt"
+
+
+RESOURCES = {
+    "paths": OgiPaths(),
+    "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+}

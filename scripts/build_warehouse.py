@@ -1,0 +1,91 @@
+"""Build the whole warehouse in process: every year partition, one Dagster run, then a summary.
+
+    python scripts/build_warehouse.py [--first 2008] [--last LAST_COMPLETE_YEAR]
+
+Uses the Dagster instance in $DAGSTER_HOME (the Makefile sets .dagster_home/), OGI_DATA_DIR
+(default data/) and the DuckDB file dbt writes (default data/warehouse.duckdb).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_SQL = """\
+select agency_name, report_year, requests_new, granted, partially_granted, denied, unable,
+       round(disclosure_rate, 3) as disclosure_rate
+from marts.mart_agency_year
+where requests_new is not null
+order by requests_new desc, agency_name
+limit 5"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    from dagster import DagsterInstance
+
+    from dagster_project.definitions import defs
+    from dagster_project.jobs import range_tags
+    from dagster_project.partitions import FIRST_YEAR, last_complete_year
+    from dagster_project.resources import OgiPaths
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--first", type=int, default=FIRST_YEAR)
+    ap.add_argument("--last", type=int, default=last_complete_year())
+    args = ap.parse_args(argv)
+
+    os.environ.setdefault("DAGSTER_HOME", str(REPO / ".dagster_home"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    paths = OgiPaths()
+    t0 = time.perf_counter()
+    job = defs.resolve_job_def("warehouse_job")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, tags=range_tags(args.first, args.last),
+                                        raise_on_error=False)
+    seconds = time.perf_counter() - t0
+    failed_checks = [
+        f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
+        f" ({e.asset_check_evaluation_data.severity.value})"
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+    ]
+    print(f"\nDagster run {result.run_id}: {'SUCCESS' if result.success else 'FAILURE'} "
+          f"in {seconds:.0f} s, partitions {args.first}-{args.last}")
+    if failed_checks:
+        print("checks not passed: " + ", ".join(failed_checks))
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:500]}")
+        return 1
+    print_summary(paths.warehouse_path())
+    return 0
+
+
+def print_summary(warehouse: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        landed = con.execute("select status, count(*) from staging.stg_raw__index group by 1 order by 1").fetchall()
+        years = con.execute(
+            "select report_year, count(*) from marts.mart_agency_year group by 1 order by 1").fetchall()
+        quarantine = con.execute("select path, code from marts.quarantine order by path").fetchall()
+        findings = con.execute(
+            "select severity, count(*) from marts.fct_report_findings group by 1 order by 1").fetchall()
+        example = con.execute(EXAMPLE_SQL).df()
+    print(f"\nwarehouse: {warehouse}")
+    print("landing files by status: " + ", ".join(f"{s} {n}" for s, n in landed))
+    print("agency-years by report year: " + ", ".join(f"{y}: {n}" for y, n in years))
+    print("findings by severity: " + ", ".join(f"{s} {n}" for s, n in findings))
+    print(f"quarantined files ({len(quarantine)}): " + ", ".join(f"{p} [{c}]" for p, c in quarantine[:10])
+          + (" ..." if len(quarantine) > 10 else ""))
+    print("\nexample query:\n" + EXAMPLE_SQL + ";\n")
+    print(example.to_string(index=False))
+    print(f"\nopen it yourself:  .venv/bin/duckdb -readonly {warehouse.relative_to(REPO) if warehouse.is_relative_to(REPO) else warehouse}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""The Dagster definitions load and are wired as the issue asks (no run needed)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from dagster import (
+    AssetKey,
+    DefaultScheduleStatus,
+    Definitions,
+    PartitionKeyRange,
+    build_schedule_context,
+)
+
+from dagster_project.assets.dbt import SOURCE_KEYS, dbt_marts, dbt_warehouse, translator
+from dagster_project.definitions import defs
+from dagster_project.partitions import dbt_vars, last_complete_year, yearly_partitions
+from dagster_project.resources import dbt_project
+from dagster_project.schedules import yearly_refresh
+
+
+def test_definitions_load():
+    Definitions.validate_loadable(defs)
+    assert defs.resolve_job_def("warehouse_job") is not None
+
+
+def test_one_yearly_partitions_definition_2008_to_last_complete_year():
+    keys = yearly_partitions.get_partition_keys()
+    assert keys[0] == "2008"
+    assert keys[-1] == str(dt.date.today().year - 1) == str(last_complete_year())
+    graph = defs.resolve_asset_graph()
+    partitioned = [graph.get(k) for k in graph.get_all_asset_keys()
+                   if graph.get(k).is_materializable and graph.get(k).partitions_def is not None]
+    assert len(partitioned) > 10
+    assert all(node.partitions_def == yearly_partitions for node in partitioned)
+    assert graph.get(AssetKey("raw_reports")).partitions_def is None
+
+
+def test_dbt_vars_is_a_pure_function_of_the_partition_range():
+    assert dbt_vars(PartitionKeyRange("2021", "2021")) == {"min_year": 2021, "max_year": 2021}
+    assert dbt_vars(PartitionKeyRange("2015", "2021"), 2025) == {
+        "min_year": 2015, "max_year": 2021, "last_complete_year": 2025}
+
+
+def test_groups_by_layer_and_sources_are_the_ingest_assets():
+    graph = defs.resolve_asset_graph()
+    groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert groups["raw_reports"] == "raw"
+    assert groups["parsed_cells"] == "parsed"
+    assert groups["staging/stg_parsed__cells"] == "staging"
+    assert groups["marts/fct_requests"] == "marts"
+    assert set(groups.values()) == {"raw", "parsed", "staging", "marts"}
+    # dbt sources resolve to the ingest assets' keys: no dangling source assets
+    parents = graph.get(AssetKey(["staging", "stg_parsed__cells"])).parent_keys
+    assert parents == {AssetKey("parsed_cells")}
+    assert graph.get(AssetKey(["staging", "stg_raw__index"])).parent_keys == {AssetKey("raw_reports")}
+    assert set(SOURCE_KEYS.values()) <= set(graph.get_all_asset_keys())
+
+
+def test_translator_overrides_only_get_asset_spec():
+    own = {name for name in type(translator).__dict__ if not name.startswith("__")}
+    assert own == {"get_asset_spec"}
+    manifest = dbt_project.manifest_path
+    assert manifest.exists()
+
+
+def test_marts_are_a_separate_step_after_the_facts():
+    assert AssetKey(["marts", "mart_agency_year"]) in dbt_marts.keys
+    assert AssetKey(["marts", "mart_agency_year"]) not in dbt_warehouse.keys
+    assert AssetKey(["marts", "fct_requests"]) in dbt_warehouse.keys
+
+
+def test_checks_gx_blocking_and_dbt_tests():
+    graph = defs.resolve_asset_graph()
+    checks = {c.to_user_string(): c for c in graph.asset_check_keys}
+    for name in ("parsed_reports:gx_parsed_reports", "parsed_cells:gx_parsed_cells",
+                 "parsed_findings:gx_parsed_findings", "parsed_narrative:gx_parsed_narrative",
+                 "marts/fct_requests:gx_fct_requests", "marts/fct_request_outcomes:gx_fct_request_outcomes",
+                 "marts/fct_litigation:gx_fct_litigation",
+                 "marts/fct_proactive_disclosure:gx_fct_proactive_disclosure",
+                 "marts/fct_report_findings:gx_fct_report_findings",
+                 "marts/mart_agency_year:gx_mart_agency_year",
+                 "raw_reports:raw_reconciliation", "parsed_reports:parsed_reconciliation"):
+        assert name in checks, name
+        assert graph.get_check_spec(checks[name]).blocking, name
+    dbt_tests = [n for n in checks if n.startswith("marts/fct_requests:") and "gx_" not in n]
+    assert any(n.split(":")[1].startswith("unique") for n in dbt_tests)
+
+
+def test_job_covers_the_whole_graph_with_checks():
+    job = defs.resolve_job_def("warehouse_job")
+    assert job.partitions_def == yearly_partitions
+    graph = defs.resolve_asset_graph()
+    assert set(job.asset_layer.executable_asset_keys) >= {
+        k for k in graph.get_all_asset_keys() if graph.get(k).is_executable}
+    assert len(job.asset_layer.asset_graph.asset_check_keys) == len(graph.asset_check_keys)
+
+
+def test_schedule_requests_the_last_complete_year_on_1_april():
+    assert yearly_refresh.cron_schedule == "0 6 1 4 *"
+    assert yearly_refresh.execution_timezone == "Asia/Shanghai"
+    assert yearly_refresh.default_status == DefaultScheduleStatus.RUNNING
+    tick = dt.datetime(dt.date.today().year, 4, 1, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    request = yearly_refresh(build_schedule_context(scheduled_execution_time=tick))
+    assert request.partition_key == str(tick.year - 1)
+    assert yearly_partitions.has_partition_key(request.partition_key)
+
+
+def test_nothing_private_from_dagster():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for path in [*(root / "dagster_project").rglob("*.py"), *(root / "scripts").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "dagster._" not in text and "dagster_dbt._" not in text, path

@@ -1,0 +1,289 @@
+"""The whole graph, for real: Dagster runs in process, dbt, Great Expectations and DuckDB.
+
+One session warehouse (tests/conftest.py `pipeline`): the 5 seed reports, 24 generated ones, a
+binary file, a report without a year and a duplicate copy of a seed, materialized for 2020-2022 in
+one run (the way a single-run backfill of that range runs). SQL on the DuckDB file then checks the
+seed values exactly.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from dagster import AssetKey, AssetSelection, Definitions, build_sensor_context, define_asset_job
+
+from conftest import SEEDS, Pipeline, data_env, make_instance
+
+pytestmark = pytest.mark.slow
+
+HANGZHOU_EMERGENCY = "杭州市应急管理局"
+CHIZHOU_CIVIL_DEFENCE = "池州市人民防空办公室"
+RUN_YEARS = {"2020", "2021", "2022"}
+
+
+def check_evaluations(result) -> dict[str, object]:
+    """'asset:check' -> AssetCheckEvaluation of a run."""
+    out = {}
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.asset_check_evaluation_data
+            out[f"{data.asset_key.to_user_string()}:{data.check_name}"] = data
+    return out
+
+
+def materialized_keys(result) -> set[str]:
+    return {e.asset_key.to_user_string() for e in result.all_events
+            if e.event_type_value == "ASSET_MATERIALIZATION"}
+
+
+# --- the build ----------------------------------------------------------------------------------
+def test_build_run_succeeds_with_every_gate(pipeline: Pipeline):
+    assert pipeline.result.success
+    evaluations = check_evaluations(pipeline.result)
+    for name in ("raw_reports:raw_reconciliation", "parsed_reports:parsed_reconciliation",
+                 "parsed_cells:gx_parsed_cells", "parsed_reports:gx_parsed_reports",
+                 "marts/fct_requests:gx_fct_requests", "marts/mart_agency_year:gx_mart_agency_year"):
+        assert name in evaluations, name
+    errors = [k for k, v in evaluations.items() if not v.passed and v.severity.value == "ERROR"]
+    assert errors == []
+    keys = materialized_keys(pipeline.result)
+    assert {"raw_reports", "parsed_reports", "parsed_cells", "marts/fct_requests",
+            "marts/mart_agency_year", "marts/quarantine"} <= keys
+
+
+def test_one_run_backfilled_the_range_for_every_partitioned_asset(pipeline: Pipeline):
+    instance = pipeline.instance
+    for key in (AssetKey("parsed_cells"), AssetKey(["marts", "fct_requests"]),
+                AssetKey(["marts", "mart_agency_year"])):
+        assert instance.get_materialized_partitions(key) == RUN_YEARS, key
+    run = instance.get_run_by_id(pipeline.result.run_id)
+    assert run.tags["dagster/asset_partition_range_start"] == "2020"
+    assert run.tags["dagster/asset_partition_range_end"] == "2022"
+
+
+def test_metadata_row_counts_and_previews(pipeline: Pipeline):
+    instance = pipeline.instance
+    raw = instance.get_latest_materialization_event(AssetKey("raw_reports")).asset_materialization
+    assert raw.metadata["files_quarantined"].value == 2
+    assert raw.metadata["files_duplicate"].value == 1
+    assert "broken/garbage.bin" in raw.metadata["quarantine"].value
+    for key in (AssetKey("parsed_cells"), AssetKey(["marts", "fct_requests"])):
+        md = instance.get_latest_materialization_event(key).asset_materialization.metadata
+        assert md["dagster/row_count"].value > 0
+        assert "preview" in md
+
+
+# --- seed values, exactly -------------------------------------------------------------------------
+def test_hangzhou_emergency_2021_requests(pipeline: Pipeline):
+    rows = dict(pipeline.query(
+        """select f.applicant_type, f.requests from marts.fct_requests f
+           join marts.dim_agency a using (agency_id)
+           where a.agency_name = ? and f.report_year = 2021 and f.stage = 'new_received'""",
+        [HANGZHOU_EMERGENCY]))
+    assert rows == {"natural_person": 4, "commercial_enterprise": 2, "research_institution": 0,
+                    "social_welfare_org": 0, "legal_service_org": 0, "other_org": 0, "total": 6}
+
+
+def test_hangzhou_emergency_2021_outcomes_and_litigation(pipeline: Pipeline):
+    (row,) = pipeline.query(
+        """select requests_new, granted, partially_granted, unable, denied, rejected,
+                  reconsideration_total, reconsideration_corrected, litigation_total,
+                  litigation_corrected
+           from marts.mart_agency_year where agency_name = ? and report_year = 2021""",
+        [HANGZHOU_EMERGENCY])
+    assert row == (6, 2, 1, 3, 0, 0, 0, 0, 0, 0)
+    groups = dict(pipeline.query(
+        """select o.outcome_group, sum(o.requests) from marts.fct_request_outcomes o
+           join marts.dim_agency a using (agency_id)
+           where a.agency_name = ? and o.report_year = 2021 and o.applicant_type = 'total'
+           group by 1""", [HANGZHOU_EMERGENCY]))
+    assert groups["granted"] == 2 and groups["partially_granted"] == 1 and groups["unable"] == 3
+    (cases,) = pipeline.query(
+        """select count(*), sum(cases) from marts.fct_litigation l
+           join marts.dim_agency a using (agency_id)
+           where a.agency_name = ? and l.report_year = 2021""", [HANGZHOU_EMERGENCY])
+    assert cases[0] > 0 and cases[1] == 0
+
+
+def test_chizhou_2020_is_2019_format_with_other_total(pipeline: Pipeline):
+    (report,) = pipeline.query(
+        "select report_id, format_version from staging.stg_parsed__reports "
+        "where agency_name = ? and report_year = 2020", [CHIZHOU_CIVIL_DEFENCE])
+    assert report[1] == "2019"
+    others = pipeline.query(
+        "select distinct outcome from marts.fct_request_outcomes "
+        "where report_id = ? and outcome like 'other%'", [report[0]])
+    assert others == [("other_total",)]
+
+
+# --- quarantine, duplicates, reconciliation ------------------------------------------------------
+def test_quarantine_lists_broken_files_with_reasons(pipeline: Pipeline):
+    rows = {path: (code, reason) for path, code, reason in pipeline.query(
+        "select path, code, reason from marts.quarantine order by path")}
+    assert set(rows) == {"broken/garbage.bin", "broken/no_year.txt"}
+    assert rows["broken/garbage.bin"][0] == "NOT_TEXT"
+    assert rows["broken/no_year.txt"][0] == "YEAR_UNKNOWN"
+    for path, (_code, reason) in rows.items():
+        assert reason.startswith(path)
+
+
+def test_reconciliation_landed_equals_parsed_plus_quarantined_plus_duplicates(pipeline: Pipeline):
+    landed = sum(1 for p in (pipeline.root / "landing").rglob("*") if p.is_file())
+    status = dict(pipeline.query("select status, count(*) from staging.stg_raw__index group by 1"))
+    (parsed,) = pipeline.query("select count(*) from staging.stg_parsed__reports")
+    (quarantined,) = pipeline.query("select count(*) from marts.quarantine")
+    assert status["duplicate"] == 1
+    assert landed == sum(status.values())
+    assert parsed[0] == status["ok"]
+    assert quarantined[0] == status["quarantined"] == 2
+    assert landed == parsed[0] + quarantined[0] + status["duplicate"]
+    # the same bytes under two paths: the first path in sort order is the original
+    assert pipeline.query("select path, duplicate_of from staging.stg_raw__index "
+                          "where status = 'duplicate'") == [
+        ("seeds/001_14e0d869ad77c16d.txt", "copies/again.txt")]
+    assert check_evaluations(pipeline.result)["raw_reports:raw_reconciliation"].passed
+
+
+def test_raw_store_is_content_addressed(pipeline: Pipeline):
+    data = (SEEDS / "001_14e0d869ad77c16d.txt").read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    stored = pipeline.root / "raw" / "objects" / sha[:2] / sha
+    assert stored.read_bytes() == data
+    assert stored.stat().st_mode & 0o222 == 0  # written once, read-only
+
+
+def test_gx_data_docs_written(pipeline: Pipeline):
+    assert (pipeline.root / "docs" / "gx" / "index.html").exists()
+
+
+def test_duckdb_cli_opens_the_warehouse(pipeline: Pipeline):
+    """What the README tells an analyst to do, with the CLI `pip install -e .` puts in the venv."""
+    cli = Path(sys.executable).parent / "duckdb"
+    assert cli.exists(), "duckdb-cli is a dependency: .venv/bin/duckdb"
+    out = subprocess.run([str(cli), "-readonly", str(pipeline.warehouse), "-csv", "-c",
+                          "select count(*) from marts.mart_agency_year"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout.strip().splitlines()[-1]) > 0
+
+
+# --- rerun ----------------------------------------------------------------------------------------
+def snapshot(p: Pipeline) -> dict[str, list]:
+    tables = p.query("select table_schema, table_name from information_schema.tables "
+                     "where table_schema in ('staging', 'intermediate', 'marts') order by 1, 2")
+    out = {}
+    for schema, name in tables:
+        out[f"{schema}.{name}"] = sorted(p.query(f'select * from "{schema}"."{name}"'), key=repr)
+    return out
+
+
+def parsed_files(p: Pipeline) -> dict[str, str]:
+    return {f.relative_to(p.root).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted((p.root / "parsed").rglob("*.parquet"))}
+
+
+def test_rerun_gives_an_identical_warehouse(pipeline: Pipeline):
+    before, files_before = snapshot(pipeline), parsed_files(pipeline)
+    assert "marts.mart_agency_year" in before and "staging.stg_raw__index" in before
+    result = pipeline.run("2020", "2022")
+    assert result.success
+    assert parsed_files(pipeline) == files_before
+    after = snapshot(pipeline)
+    assert after.keys() == before.keys()
+    for name in before:
+        assert after[name] == before[name], name
+
+
+# --- a corrupted parsed partition is stopped by its gate ----------------------------------------
+def corrupt_negative(table: pa.Table) -> pa.Table:
+    values = table.column("value").to_pylist()
+    values[0] = -5.0
+    return table.set_column(table.schema.get_field_index("value"), "value",
+                            pa.array(values, pa.float64()))
+
+
+def corrupt_unknown_row(table: pa.Table) -> pa.Table:
+    keys = table.column("row_key").to_pylist()
+    keys[0] = "no_such_row"
+    return table.set_column(table.schema.get_field_index("row_key"), "row_key", pa.array(keys))
+
+
+@pytest.mark.parametrize("corrupt", [corrupt_negative, corrupt_unknown_row])
+def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_path, corrupt):
+    from dagster_project.assets.ingest import PARSED_KEYS
+    from dagster_project.definitions import defs
+
+    copy = Pipeline(tmp_path / "data", tmp_path / "dagster_home")
+    shutil.copytree(pipeline.root, copy.root)
+    copy.instance = make_instance(copy.home)
+    cells = copy.root / "parsed" / "cells" / "year=2021" / "part.parquet"
+    table = pq.read_table(cells)
+    pq.write_table(corrupt(table), cells)
+    warehouse_hash = hashlib.sha256(copy.warehouse.read_bytes()).hexdigest()
+
+    # the gates on the parsed layer and everything dbt builds, without re-parsing (which would
+    # rewrite the corrupted file)
+    gate_job = define_asset_job(
+        "gates_and_warehouse",
+        selection=AssetSelection.checks_for_assets(*PARSED_KEYS.values())
+        | AssetSelection.groups("staging", "marts"),
+    )
+    test_defs = Definitions.merge(defs, Definitions(jobs=[gate_job]))
+    with copy.env():
+        result = test_defs.resolve_job_def("gates_and_warehouse").execute_in_process(
+            instance=copy.instance, partition_key="2021", raise_on_error=False)
+    assert not result.success
+    gate = check_evaluations(result)["parsed_cells:gx_parsed_cells"]
+    assert not gate.passed and gate.severity.value == "ERROR"
+    assert materialized_keys(result) == set()
+    started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
+    assert "dbt_warehouse" not in started and "dbt_marts" not in started
+    assert hashlib.sha256(copy.warehouse.read_bytes()).hexdigest() == warehouse_hash
+
+
+# --- sensor ---------------------------------------------------------------------------------------
+def test_landing_sensor_requests_the_changed_years(tmp_path):
+    from dagster_project.sensors import landing_sensor
+    from ingest import landing
+
+    root = tmp_path / "data"
+    seeds = root / "landing" / "seeds"
+    seeds.mkdir(parents=True)
+    for name in ("001_14e0d869ad77c16d.txt", "002_987b09836dacbc77.txt"):  # 2021, 2020
+        shutil.copyfile(SEEDS / name, seeds / name)
+    with data_env(root):
+        landing.ingest_landing(root)
+
+        def tick(cursor):
+            result = landing_sensor(build_sensor_context(cursor=cursor))
+            return sorted(r.partition_key for r in result.run_requests), result.cursor
+
+        keys, cursor = tick(None)
+        assert keys == []  # the raw index is the baseline: nothing changed since it was written
+
+        with open(seeds / "001_14e0d869ad77c16d.txt", "ab") as fh:
+            fh.write("\n附：更正说明。\n".encode())
+        keys, cursor = tick(cursor)
+        assert keys == ["2021"]
+
+        keys, cursor = tick(cursor)
+        assert keys == []  # nothing new
+
+        shutil.copyfile(SEEDS / "004_a968aa8c87558394.txt", seeds / "new_2022.txt")
+        (seeds / "002_987b09836dacbc77.txt").unlink()
+        keys, cursor = tick(cursor)
+        assert keys == ["2020", "2022"]
+
+        os.utime(seeds / "new_2022.txt", ns=(1, 1))  # touched, same bytes
+        keys, cursor = tick(cursor)
+        assert keys == []
+        state = json.loads(cursor)
+        assert state["seeds/new_2022.txt"][3] == 2022
