@@ -45,6 +45,8 @@ CODES: dict[str, tuple[str, str]] = {
     "T3_ROW_SUM": ("warning", "a row's total != the sum of the six applicant columns"),
     "T4_TOTAL": ("warning", "a proceeding's total != upheld + corrected + other + pending"),
     "NEGATIVE_COUNT": ("warning", "a count that cannot be negative is negative"),
+    # derived in the warehouse across reports (dbt int_carryover_findings), never by the parser
+    "T3_CARRYOVER_MISMATCH": ("warning", "carried_over != the same agency's carried_forward of the year before"),
     # content
     "NARRATIVE_MISMATCH": ("warning", "a number stated in the prose differs from the table"),
     "SPAM_INJECTED": ("warning", "gambling or spam terms injected into the page (a hijacked portal)"),

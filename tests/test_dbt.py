@@ -289,3 +289,31 @@ def test_incremental_run_replaces_exactly_one_year(wh):
     assert wh.one("""select requests from marts.fct_requests where report_id = ? and stage = 'new_received'
                      and applicant_type = 'total'""", [chizhou]) == 7
     assert wh.one("select count(*) from marts.mart_agency_year") == 3  # Binjiang and Shengzhou gone
+
+
+def test_cross_year_carry_over_mismatch_is_a_finding(tmp_path):
+    """The agency's 2021 report carries over 0, its 2020 report carried 2 forward: the warehouse
+    derives a T3_CARRYOVER_MISMATCH warning on the 2021 report (no per-report parser can)."""
+    w = Warehouse(tmp_path)
+    land = w.data / "landing"
+    land.mkdir(parents=True)
+    text = (SEEDS / "001_14e0d869ad77c16d.txt").read_text(encoding="utf-8")
+    shutil.copy(SEEDS / "001_14e0d869ad77c16d.txt", land / "hz_2021.txt")
+    # the same agency's 2020 report (2019 format years), carrying 2 natural-person requests forward
+    lines = text.replace("2021", "2020").split("\n")
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("四、結轉下年度"))
+    values = [k for k in range(i + 1, len(lines)) if lines[k].strip().isdigit()][:7]
+    lines[values[0]] = "2"
+    lines[values[6]] = "2"
+    (land / "hz_2020.txt").write_text("\n".join(lines), encoding="utf-8")
+    result = landing.ingest_landing(w.data, max_year=LAST_COMPLETE_YEAR)
+    assert result.years() == {2020: 1, 2021: 1}
+    write_partitions(w.data, [2020, 2021])
+    w.dbt("build")
+    rows = w.sql("select report_year, finding_no, severity, cells, message from marts.fct_report_findings "
+                 "where code = 'T3_CARRYOVER_MISMATCH'")
+    assert len(rows) == 1
+    year, no, severity, cells, message = rows[0]
+    assert (year, no, severity) == (2021, 1001, "warning")
+    assert json.loads(cells) == ["carried_over.natural_person", "carried_over.total"]
+    assert "natural_person (0 vs 2)" in message and "2020 report" in message

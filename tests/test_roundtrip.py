@@ -1,7 +1,7 @@
 """Round trip: random canonical records -> rendered documents (ingest.synth) -> ingest.parse_bytes -> the
 same record. A failure names the seed (hypothesis) or the style and file (fixed corpus).
 
-OGI_ROUNDTRIP_EXAMPLES sets the number of hypothesis examples (default 1500).
+OGI_ROUNDTRIP_EXAMPLES sets the number of hypothesis examples (default 2000).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import ingest
 from ingest import labels as L
 from ingest import synth
 
-EXAMPLES = int(os.environ.get("OGI_ROUNDTRIP_EXAMPLES", "1500"))
+EXAMPLES = int(os.environ.get("OGI_ROUNDTRIP_EXAMPLES", "2000"))
 ARITH = {"T3_COLUMN_BALANCE", "T3_OUTCOME_SUM", "T3_ROW_SUM", "T4_TOTAL"}
 # narrative keys the parser must read when the prose states them; others are checked when read
 NARRATIVE_REQUIRED = {"requests_received"}

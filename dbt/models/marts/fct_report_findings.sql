@@ -12,8 +12,15 @@ with findings as (
     where {{ year_window() }}
 ),
 
+derived as (
+    -- findings the warehouse derives across reports (the cross-year carry-over rule)
+    select *
+    from {{ ref('int_carryover_findings') }}
+    where {{ year_window() }}
+),
+
 reports as (
-    select report_id, agency_id, path
+    select report_id, agency_id, path, parser_version
     from {{ ref('stg_parsed__reports') }}
 )
 
@@ -32,3 +39,21 @@ select
     cast(f.parser_version as varchar) as parser_version
 from findings as f
 left join reports as r on r.report_id = f.report_id
+
+union all
+
+select
+    cast(d.report_id || '-' || cast(d.finding_no as varchar) as varchar),
+    cast(d.report_id as varchar),
+    cast(d.agency_id as varchar),
+    cast(d.report_year as integer),
+    cast(d.finding_no as integer),
+    cast(d.code as varchar),
+    cast(d.severity as varchar),
+    cast(d.message as varchar),
+    cast(d.table_name as varchar),
+    cast(d.cells as varchar),
+    cast(r.path as varchar),
+    cast(r.parser_version as varchar)
+from derived as d
+left join reports as r on r.report_id = d.report_id
