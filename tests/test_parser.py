@@ -312,3 +312,24 @@ def test_publication_date_is_not_the_statistics_period() -> None:
     text = "统计期限从2022年1月1日起到12月31日止。……嵊州市人民政府办公室 2023年1月20日"
     assert meta.find_published(text, 2022) == "2023-01-20"
     assert meta.find_published("本报告统计期限为2022年1月1日至12月31日。", 2022) is None
+
+
+def test_html_one_paragraph_per_cell_with_a_wrong_meta_charset() -> None:
+    """Tables flattened to one <p> per cell, and a page declaring big5 that is really UTF-8."""
+    import html as html_lib
+    seed = next(s for s in SEEDS if s.stem.startswith("001"))
+    body = "".join(f"<p>{html_lib.escape(ln)}</p>\n" for ln in seed.read_text(encoding="utf-8").split("\n") if ln.strip())
+    page = f"<html><head><meta charset='big5'></head><body><div class=article>{body}</div></body></html>"
+    rec = ingest.parse_bytes(page.encode("utf-8"), "p.html")
+    assert rec["source"]["kind"] == "html" and rec["source"]["layout"] == "cell_per_line"
+    assert_matches(rec, expected(seed))
+
+
+def test_html_whole_report_in_one_table_with_headings_as_rows() -> None:
+    import html as html_lib
+    seed = next(s for s in SEEDS if s.stem.startswith("002"))
+    rows = "".join("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in ln.split("|")) + "</tr>"
+                   for ln in seed.read_text(encoding="utf-8").split("\n") if ln.strip())
+    rec = ingest.parse_bytes(f"<html><body><table>{rows}</table></body></html>".encode("gb18030"), "q.html")
+    assert rec["source"]["layout"] == "html_table"
+    assert_matches(rec, expected(seed))
