@@ -35,6 +35,8 @@ from typing import Any, Callable, Iterable, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .flatten import write_table
+
 FIRST_YEAR = 2008
 MANIFEST_NAME = "manifest.csv"
 
@@ -327,19 +329,6 @@ def _previous_first_seen(data_root: str | os.PathLike) -> dict[str, dt.datetime]
     return seen
 
 
-def _write_parquet(table: pa.Table, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 @dataclass
 class LandingResult:
     index: pa.Table
@@ -386,8 +375,8 @@ def ingest_landing(data_root: str | os.PathLike | None = None, parse: Parser | N
                                     "code": e.code, "reason": e.reason, "first_seen": seen})
     index = pa.Table.from_pylist(index_rows, schema=INDEX_SCHEMA)
     quarantine = pa.Table.from_pylist(quarantine_rows, schema=QUARANTINE_SCHEMA)
-    _write_parquet(index, index_path(data_root))
-    _write_parquet(quarantine, quarantine_path(data_root))
+    write_table(index, index_path(data_root))
+    write_table(quarantine, quarantine_path(data_root))
     return LandingResult(index, quarantine, entries)
 
 
