@@ -44,21 +44,20 @@ def _err(rec: dict, code: str, message: str) -> dict:
 
 
 def _span_lines(lines: list[str]) -> tuple[int, int] | None:
-    """First and last line index worth tokenising (from the first table heading/anchor to section 五)."""
+    """First and last line index worth tokenising: from the first table heading or anchor to the
+    last section-五/六 heading (a table of contents listing every heading may come first)."""
     first = last = None
     anchor = re.compile("第二十条第|本年新收|申请人情况|\ue000TABLE")
+    tables_rx = [rx for _, rx in tables.HEADINGS[:3]]
+    end_rx = tables.HEADINGS[3][1]
     for i, ln in enumerate(lines):
         if not ln:
             continue
         s = ln.replace(" ", "")
-        if first is None:
-            if tables.HEADING_ANY.search(s) or anchor.search(s):
-                first = i
-                if tables.HEADINGS[3][1].search(s) and not any(rx.search(s) for _, rx in tables.HEADINGS[:3]):
-                    first = None
-        if first is not None and tables.HEADINGS[3][1].search(s):
+        if first is None and (any(rx.search(s) for rx in tables_rx) or anchor.search(s)):
+            first = i
+        if first is not None and end_rx.search(s):
             last = i
-            break
     if first is None:
         return None
     return first, (last if last is not None else len(lines) - 1)

@@ -333,3 +333,11 @@ def test_html_whole_report_in_one_table_with_headings_as_rows() -> None:
     rec = ingest.parse_bytes(f"<html><body><table>{rows}</table></body></html>".encode("gb18030"), "q.html")
     assert rec["source"]["layout"] == "html_table"
     assert_matches(rec, expected(seed))
+
+
+def test_a_table_of_contents_before_the_report_does_not_end_the_tables() -> None:
+    seed = next(s for s in SEEDS if s.stem.startswith("002"))
+    toc = ("目录 一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
+           "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项\n")
+    rec = ingest.parse_bytes((toc + seed.read_text(encoding="utf-8")).encode(), seed.name)
+    assert_matches(rec, expected(seed))
