@@ -63,11 +63,13 @@ def _span_lines(lines: list[str]) -> tuple[int, int] | None:
     return first, (last if last is not None else len(lines) - 1)
 
 
+_MIDLINE_HEADING = re.compile(r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
+                              r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)")
+
+
 def _split_at_headings(line: str) -> list[str]:
     """A heading printed mid-line (`…监督保障。 二、主动公开政府信息情况`) starts a new piece."""
-    compact = line
-    idx = [m.start() for m in re.finditer(r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
-                                          r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)", compact)]
+    idx = [m.start() for m in _MIDLINE_HEADING.finditer(line)]
     if not idx:
         return [line]
     pieces, prev = [], 0

@@ -27,12 +27,10 @@ ANCHORS = [
     ("t3", re.compile(r"本年新收|^申请人情况$")),
     ("t4", re.compile(r"^行政法?复议$|未经复议直接起诉")),
 ]
-HEADING_ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in HEADINGS))
 
 _GROUP_PREFIX = re.compile(
     r"^(?:三[、.]?)?(?:本年度?办理结果)?"
     r"(?:\((?P<n>[三四五六])\)\s*(?P<g>不予公开|无法提供|不予处理|其他处理))?")
-_GROUP_BY_NUM = {"三": "denied", "四": "unable", "五": "rejected", "六": "other"}
 _GROUP_BY_WORD = {"不予公开": "denied", "无法提供": "unable", "不予处理": "rejected", "其他处理": "other"}
 _GROUP_WORD_ONLY = re.compile(r"^(?P<g>不予公开|无法提供|不予处理|其他处理)")
 
@@ -481,13 +479,10 @@ def extract_t4(tokens: list[Token]) -> Extracted:
         if t.kind == EMPTY and (t.table, t.row, t.line) in header_lines:
             continue
         if t.kind == LABEL:
-            if run and sum(1 for x in run if x.kind == NUM):
-                # labels between rows of a table printed one proceeding per row
-                if L.match("t4_proc", L.clean(t.text)) is not None:
-                    continue
-                if len([x for x in run if x.kind == NUM]) >= 15:
-                    break
-                continue
+            # a label after a full row ends the table, unless it names the next proceeding's row
+            # (a table printed one proceeding per row)
+            if sum(1 for x in run if x.kind == NUM) >= 15 and L.match("t4_proc", L.clean(t.text)) is None:
+                break
             continue
         run.append(t)
     if not any(t.kind == NUM for t in run) and len(run) < 15:

@@ -64,19 +64,19 @@ def split_word(word: str) -> list[tuple[str, str]]:
     label = ""
     pos = 0
 
-    def emit_num(t: str) -> None:
+    def emit_num(t: str, adjacent: bool) -> None:
         nonlocal label
         if label:
             out.append((LABEL, label))
             label = ""
-        if out and out[-1][0] == NUM and t[0] in "+-" and out[-1][1][-1].isdigit() and glued_prev[0] == start:
-            out[-1] = (NUM, out[-1][1] + t)
+        if adjacent and out and out[-1][0] == NUM and t[0] in "+-" and out[-1][1][-1].isdigit():
+            out[-1] = (NUM, out[-1][1] + t)  # 1-20: a signed run right after a number stays glued
         else:
             out.append((NUM, t))
 
-    glued_prev = [-1]
     for m in _RUN.finditer(word):
         start, end = m.span()
+        adjacent = start == pos and start > 0
         run = m.group()
         label += word[pos:start]
         nxt = word[end:end + 1]
@@ -85,15 +85,14 @@ def split_word(word: str) -> list[tuple[str, str]]:
         if nxt in (".", "、") and after and not after.isdigit() and "." not in run:
             digits = run.lstrip("+-")
             if len(digits) > 1:
-                emit_num(run[:-1])
+                emit_num(run[:-1], adjacent)
                 label = run[-1]
             else:
                 label += run
         elif (nxt and nxt in _LABEL_UNITS) or prev == "第" or (prev and prev.isascii() and prev.isalpha()):
             label += run
         else:
-            emit_num(run)
-        glued_prev[0] = end
+            emit_num(run, adjacent)
         pos = end
     label += word[pos:]
     if label:
