@@ -25,14 +25,20 @@ from expectations.runner import validate
 from ingest import flatten, landing
 
 from .assets.ingest import PARSED_KEYS, RAW_REPORTS
-from .partitions import years_in_range, yearly_partitions
+from .partitions import yearly_partitions, years_in_range
 from .resources import OgiPaths
 
 # GX suite name -> the dbt asset it gates (schema.model).
 WAREHOUSE_GATES: dict[str, AssetKey] = {
     name: AssetKey(["marts", name])
-    for name in ("fct_requests", "fct_request_outcomes", "fct_litigation",
-                 "fct_proactive_disclosure", "fct_report_findings", "mart_agency_year")
+    for name in (
+        "fct_requests",
+        "fct_request_outcomes",
+        "fct_litigation",
+        "fct_proactive_disclosure",
+        "fct_report_findings",
+        "mart_agency_year",
+    )
 }
 
 
@@ -74,8 +80,13 @@ def read_warehouse(warehouse: Path, key: AssetKey, years: list[int]) -> pd.DataF
 
 
 def _parsed_gate(table: str, key: AssetKey):
-    @asset_check(asset=key, name=f"gx_parsed_{table}", blocking=True, partitions_def=yearly_partitions,
-                 description=f"Great Expectations suite `{key.to_user_string()}` on the run's years (blocking).")
+    @asset_check(
+        asset=key,
+        name=f"gx_parsed_{table}",
+        blocking=True,
+        partitions_def=yearly_partitions,
+        description=f"Great Expectations suite `{key.to_user_string()}` on the run's years (blocking).",
+    )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
         years = run_years(context)
         df = read_parsed(paths.root(), table, years)
@@ -85,8 +96,13 @@ def _parsed_gate(table: str, key: AssetKey):
 
 
 def _warehouse_gate(suite: str, key: AssetKey):
-    @asset_check(asset=key, name=f"gx_{suite}", blocking=True, partitions_def=yearly_partitions,
-                 description=f"Great Expectations suite `{suite}` on the run's years (blocking).")
+    @asset_check(
+        asset=key,
+        name=f"gx_{suite}",
+        blocking=True,
+        partitions_def=yearly_partitions,
+        description=f"Great Expectations suite `{suite}` on the run's years (blocking).",
+    )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
         years = run_years(context)
         df = read_warehouse(paths.warehouse_path(), key, years)
@@ -95,9 +111,12 @@ def _warehouse_gate(suite: str, key: AssetKey):
     return _check
 
 
-@asset_check(asset=RAW_REPORTS, blocking=True,
-             description="Files landed = files ok + files quarantined + duplicates; the index "
-                         "lists every landing file once and the quarantine file every quarantined one.")
+@asset_check(
+    asset=RAW_REPORTS,
+    blocking=True,
+    description="Files landed = files ok + files quarantined + duplicates; the index "
+    "lists every landing file once and the quarantine file every quarantined one.",
+)
 def raw_reconciliation(paths: OgiPaths) -> AssetCheckResult:
     root = paths.root()
     on_disk = set(landing.scan_landing(landing.landing_dir(root)))
@@ -107,19 +126,29 @@ def raw_reconciliation(paths: OgiPaths) -> AssetCheckResult:
     status = pd.Series([r["status"] for r in index], dtype="object").value_counts().to_dict()
     ok, dup, quar = (int(status.get(s, 0)) for s in ("ok", "duplicate", "quarantined"))
     indexed = {r["path"] for r in index}
-    passed = (len(on_disk) == len(index) == ok + dup + quar and indexed == on_disk
-              and quar == quarantined_rows)
-    return AssetCheckResult(passed=passed, metadata={
-        "files_landed": len(on_disk), "index_rows": len(index), "files_ok": ok,
-        "files_quarantined": quar, "quarantine_rows": quarantined_rows, "files_duplicate": dup,
-        "not_indexed": MetadataValue.json(sorted(on_disk - indexed)[:50]),
-        "indexed_but_gone": MetadataValue.json(sorted(indexed - on_disk)[:50]),
-    })
+    passed = len(on_disk) == len(index) == ok + dup + quar and indexed == on_disk and quar == quarantined_rows
+    return AssetCheckResult(
+        passed=passed,
+        metadata={
+            "files_landed": len(on_disk),
+            "index_rows": len(index),
+            "files_ok": ok,
+            "files_quarantined": quar,
+            "quarantine_rows": quarantined_rows,
+            "files_duplicate": dup,
+            "not_indexed": MetadataValue.json(sorted(on_disk - indexed)[:50]),
+            "indexed_but_gone": MetadataValue.json(sorted(indexed - on_disk)[:50]),
+        },
+    )
 
 
-@asset_check(asset=PARSED_KEYS["reports"], blocking=True, partitions_def=yearly_partitions,
-             description="For each year of the run: reports in the parsed partition = distinct "
-                         "files of that year with status ok in the raw index.")
+@asset_check(
+    asset=PARSED_KEYS["reports"],
+    blocking=True,
+    partitions_def=yearly_partitions,
+    description="For each year of the run: reports in the parsed partition = distinct "
+    "files of that year with status ok in the raw index.",
+)
 def parsed_reconciliation(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
     root = paths.root()
     years = run_years(context)
@@ -131,13 +160,19 @@ def parsed_reconciliation(context: AssetCheckExecutionContext, paths: OgiPaths) 
     for year in years:
         got = set(read_parsed(root, "reports", [year])["report_id"])
         if got != expected[year]:
-            mismatches[str(year)] = {"index_ok": len(expected[year]), "parsed": len(got),
-                                     "missing": sorted(expected[year] - got)[:10],
-                                     "unexpected": sorted(got - expected[year])[:10]}
-    return AssetCheckResult(passed=not mismatches, metadata={
-        "files_ok": sum(len(v) for v in expected.values()),
-        "mismatches": MetadataValue.json(mismatches),
-    })
+            mismatches[str(year)] = {
+                "index_ok": len(expected[year]),
+                "parsed": len(got),
+                "missing": sorted(expected[year] - got)[:10],
+                "unexpected": sorted(got - expected[year])[:10],
+            }
+    return AssetCheckResult(
+        passed=not mismatches,
+        metadata={
+            "files_ok": sum(len(v) for v in expected.values()),
+            "mismatches": MetadataValue.json(mismatches),
+        },
+    )
 
 
 PARSED_GATES = [_parsed_gate(table, key) for table, key in PARSED_KEYS.items()]

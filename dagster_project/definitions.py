@@ -1,4 +1,5 @@
 """The code location: every asset, check, job, schedule and sensor of ogi-warehouse."""
+
 from __future__ import annotations
 
 from dagster import Definitions, in_process_executor

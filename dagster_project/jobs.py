@@ -2,6 +2,7 @@
 
 Its partitions are the yearly ones of the assets it selects (raw_reports, unpartitioned, runs in
 every run)."""
+
 from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job

@@ -1,10 +1,10 @@
 """The one partitions definition: the year a report is about, 2008 up to the last complete year."""
+
 from __future__ import annotations
 
 from dagster import PartitionKeyRange, TimeWindowPartitionsDefinition
 
-FIRST_YEAR = 2008
-TIMEZONE = "Asia/Shanghai"
+from ingest.calendar import FIRST_YEAR, TIMEZONE
 
 # No end date: a yearly window is a partition once it has ended, so the last partition is always
 # the last complete year (2025 during 2026). Every partitioned asset in the project uses this.
@@ -17,7 +17,8 @@ yearly_partitions = TimeWindowPartitionsDefinition(
 
 
 def last_complete_year() -> int:
-    """The last partition key as a year (the last calendar year that has ended in China)."""
+    """The last partition key as a year (the last calendar year that has ended in China); the same
+    as `ingest.calendar.last_complete_year()`, which a test pins."""
     return int(yearly_partitions.get_last_partition_key())
 
 

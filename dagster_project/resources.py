@@ -4,6 +4,7 @@ Both follow the same environment as dbt's profiles.yml: `OGI_DATA_DIR` (default 
 repository) and `OGI_WAREHOUSE` (default `<data dir>/warehouse.duckdb`). They are read when a step
 runs, not when the definitions load, so a test or `make run` can point them elsewhere.
 """
+
 from __future__ import annotations
 
 import os

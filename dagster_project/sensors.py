@@ -25,14 +25,17 @@ from .partitions import last_complete_year, yearly_partitions
 def landing_run_requests(previous: dict, data_root) -> tuple[list[RunRequest], dict, landing.LandingDiff]:
     """Run requests (one per changed year) and the new state. Pure enough to test without a daemon."""
     diff = landing.diff_landing(data_root, previous, max_year=last_complete_year())
-    token = landing.sha256_hex(json.dumps(diff.changed_paths).encode() +
-                               json.dumps(diff.state, sort_keys=True).encode())[:16]
+    token = landing.sha256_hex(
+        json.dumps(diff.changed_paths).encode() + json.dumps(diff.state, sort_keys=True).encode()
+    )[:16]
     keys = sorted(str(y) for y in diff.years if yearly_partitions.has_partition_key(str(y)))
     if not keys and diff.unpartitioned:
         # only files that will be quarantined changed: refresh raw (and so the quarantine table)
         keys = [yearly_partitions.get_last_partition_key()]
-    requests = [RunRequest(run_key=f"landing:{key}:{token}", partition_key=key,
-                           tags={"ogi/trigger": "landing_sensor"}) for key in keys]
+    requests = [
+        RunRequest(run_key=f"landing:{key}:{token}", partition_key=key, tags={"ogi/trigger": "landing_sensor"})
+        for key in keys
+    ]
     return requests, diff.state, diff
 
 
@@ -42,7 +45,7 @@ def landing_run_requests(previous: dict, data_root) -> tuple[list[RunRequest], d
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.STOPPED,
     description="Requests a warehouse run for every report year whose files in data/landing/ "
-                "were added, changed or removed.",
+    "were added, changed or removed.",
 )
 def landing_sensor(context: SensorEvaluationContext):
     root = landing.default_data_root()

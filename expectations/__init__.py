@@ -5,6 +5,7 @@ and ``SCHEMA`` (column -> kind). ``expectations.runner.validate(table, df, docs_
 a suite on a pandas DataFrame and returns an ``Outcome``; ``python -m expectations TABLE SOURCE``
 does the same by hand. Works without Dagster.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,12 +31,19 @@ if TYPE_CHECKING:
 MODULES: dict[str, ModuleType] = {
     m.TABLE: m
     for m in (
-        parsed_reports, parsed_cells, parsed_findings, parsed_narrative,
-        fct_requests, fct_request_outcomes, fct_litigation, fct_proactive_disclosure,
-        fct_report_findings, mart_agency_year,
+        parsed_reports,
+        parsed_cells,
+        parsed_findings,
+        parsed_narrative,
+        fct_requests,
+        fct_request_outcomes,
+        fct_litigation,
+        fct_proactive_disclosure,
+        fct_report_findings,
+        mart_agency_year,
     )
 }
-SUITES: dict[str, Callable[[], "ExpectationSuite"]] = {t: m.build_suite for t, m in MODULES.items()}
+SUITES: dict[str, Callable[[], ExpectationSuite]] = {t: m.build_suite for t, m in MODULES.items()}
 SCHEMAS: dict[str, dict[str, str]] = {t: m.SCHEMA for t, m in MODULES.items()}
 
 

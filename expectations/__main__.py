@@ -5,6 +5,7 @@ SOURCE is a Parquet file or glob (e.g. data/parsed/cells/year=2021/part.parquet)
 $OGI_WAREHOUSE or data/warehouse.duckdb, opened read-only). Prints the outcome; exit status 0 when
 every ERROR rule passed, 1 when one failed, 2 on a usage error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,11 @@ def load(source: str, db: str | None = None):
     import duckdb
 
     if _QUERY.match(source):
-        db = db or os.environ.get("OGI_WAREHOUSE") or str(
-            Path(os.environ.get("OGI_DATA_DIR", "data")) / "warehouse.duckdb")
+        db = (
+            db
+            or os.environ.get("OGI_WAREHOUSE")
+            or str(Path(os.environ.get("OGI_DATA_DIR", "data")) / "warehouse.duckdb")
+        )
         if db != ":memory:" and not Path(db).exists():
             db = ":memory:"  # a query over read_parquet(...) needs no warehouse
         con = duckdb.connect(db, read_only=db != ":memory:")
@@ -36,8 +40,7 @@ def load(source: str, db: str | None = None):
     con = duckdb.connect()
     try:
         # hive_partitioning off: the year=YYYY folder must not add a column the file lacks
-        return con.execute("select * from read_parquet(?, hive_partitioning = false)",
-                           [source]).df()
+        return con.execute("select * from read_parquet(?, hive_partitioning = false)", [source]).df()
     finally:
         con.close()
 
@@ -49,13 +52,13 @@ def rules(table: str) -> list[str]:
         kw = e.configuration.kwargs
         cols = kw.get("column") or ",".join(kw.get("column_list") or []) or "(table)"
         seen.setdefault((e.meta["severity"], e.meta["rule"]), [e.expectation_type, cols])
-    return [f"{sev:5s} {rule:34s} {etype} [{cols}]"
-            for (sev, rule), (etype, cols) in sorted(seen.items())]
+    return [f"{sev:5s} {rule:34s} {etype} [{cols}]" for (sev, rule), (etype, cols) in sorted(seen.items())]
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m expectations", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m expectations", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("table", help=f"one of: {', '.join(SUITES)}")
     p.add_argument("source", nargs="?", help="Parquet file/glob, or a DuckDB query")
     p.add_argument("--rules", action="store_true", help="list the suite's rules and exit")
@@ -73,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error("a SOURCE (Parquet file or DuckDB query) is needed")
     try:
         df = load(a.source, a.db)
-    except Exception as e:  # noqa: BLE001 - report any reader error plainly
+    except Exception as e:
         print(f"cannot read {a.source!r}: {e}", file=sys.stderr)
         return 2
     from expectations.runner import validate

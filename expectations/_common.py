@@ -5,6 +5,7 @@ structural (keys, types, ranges, known keys); they block downstream assets. WARN
 data (e.g. how many reports carry findings) and never block. A report's own broken arithmetic is a
 finding carried in the data, never a GX failure.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -14,11 +15,12 @@ from collections.abc import Iterable
 # GX reads this when it is imported: keep validation off the network.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import great_expectations as gx  # noqa: E402
-import great_expectations.expectations as gxe  # noqa: E402
-from great_expectations.expectations.row_conditions import Column  # noqa: E402
+import great_expectations as gx
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column
 
-from ingest import labels  # noqa: E402
+from ingest.calendar import FIRST_YEAR
+from ingest.parser import labels
 
 ERROR = "ERROR"
 WARN = "WARN"
@@ -34,7 +36,7 @@ NEGATIVE_COUNT_SEVERITY = ERROR
 RATE_SEVERITY = WARN
 
 # --- domain vocabulary -----------------------------------------------------------------------
-MIN_YEAR = 2008  # the Regulations took effect on 1 May 2008: the first reports cover 2008
+MIN_YEAR = FIRST_YEAR
 
 
 def max_year() -> int:
@@ -93,7 +95,7 @@ def _keys_of(obj) -> list[str] | None:
 def finding_codes() -> list[str] | None:
     """The parser's finding codes (``ingest.findings.CODES``) when that module exists."""
     try:
-        from ingest import findings  # type: ignore[attr-defined]
+        from ingest.parser import findings  # type: ignore[attr-defined]
     except ImportError:
         return None
     return _keys_of(getattr(findings, "CODES", None))
@@ -102,7 +104,7 @@ def finding_codes() -> list[str] | None:
 def narrative_keys() -> list[str] | None:
     """The documented narrative keys (``ingest.narrative.KEYS``) when that module exists."""
     try:
-        from ingest import narrative  # type: ignore[attr-defined]
+        from ingest.parser import narrative  # type: ignore[attr-defined]
     except ImportError:
         return None
     return _keys_of(getattr(narrative, "KEYS", None))
@@ -111,9 +113,24 @@ def narrative_keys() -> list[str] | None:
 # --- column kinds ----------------------------------------------------------------------------
 # Pandas dtype names GX accepts per kind, AFTER runner.normalise() (see there): strings are object
 # columns whose values GX checks one by one, integers are numpy or nullable ints, and so on.
-_INT = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-        "Int8Dtype", "Int16Dtype", "Int32Dtype", "Int64Dtype",
-        "UInt8Dtype", "UInt16Dtype", "UInt32Dtype", "UInt64Dtype"]
+_INT = [
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "Int8Dtype",
+    "Int16Dtype",
+    "Int32Dtype",
+    "Int64Dtype",
+    "UInt8Dtype",
+    "UInt16Dtype",
+    "UInt32Dtype",
+    "UInt64Dtype",
+]
 _FLOAT = ["float32", "float64"]
 TYPE_LISTS: dict[str, list[str]] = {
     "str": ["str"],
@@ -149,15 +166,12 @@ class SuiteSpec:
         self.schema = dict(schema)
         self._expectations: list = []
         self._rules: set[str] = set()
-        self.add(gxe.ExpectTableColumnsToMatchSet, "columns_present",
-                 column_set=list(schema), exact_match=False)
+        self.add(gxe.ExpectTableColumnsToMatchSet, "columns_present", column_set=list(schema), exact_match=False)
         for col, kind in schema.items():
-            self.add(gxe.ExpectColumnValuesToBeInTypeList, f"{col}_type",
-                     column=col, type_list=TYPE_LISTS[kind])
+            self.add(gxe.ExpectColumnValuesToBeInTypeList, f"{col}_type", column=col, type_list=TYPE_LISTS[kind])
 
     # every expectation goes through here ------------------------------------------------------
-    def add(self, cls, rule: str, severity: str = ERROR, shared_rule: bool = False,
-            **kwargs) -> None:
+    def add(self, cls, rule: str, severity: str = ERROR, shared_rule: bool = False, **kwargs) -> None:
         if severity not in SEVERITIES_GX:
             raise ValueError(f"severity must be ERROR or WARN, not {severity!r}")
         if rule in self._rules and not shared_rule:
@@ -179,29 +193,37 @@ class SuiteSpec:
         else:
             self.add(gxe.ExpectCompoundColumnsToBeUnique, "key_unique", column_list=list(cols))
 
-    def in_set(self, col: str, values: Iterable, rule: str | None = None,
-               severity: str = ERROR) -> None:
-        self.add(gxe.ExpectColumnValuesToBeInSet, rule or f"{col}_known", severity,
-                 column=col, value_set=list(values))
+    def in_set(self, col: str, values: Iterable, rule: str | None = None, severity: str = ERROR) -> None:
+        self.add(gxe.ExpectColumnValuesToBeInSet, rule or f"{col}_known", severity, column=col, value_set=list(values))
 
-    def in_set_by(self, col: str, by: str, sets: dict[str, list], rule: str,
-                  severity: str = ERROR) -> None:
+    def in_set_by(self, col: str, by: str, sets: dict[str, list], rule: str, severity: str = ERROR) -> None:
         """`col` lies in sets[v] on the rows where `by` == v, for each v (one expectation each,
         all under the same rule). Vectorised, unlike ExpectColumnPairValuesToBeInSet, whose
         pandas metric walks the rows one by one (seconds for a few thousand rows)."""
         for v, values in sets.items():
-            self.add(gxe.ExpectColumnValuesToBeInSet, rule, severity, shared_rule=True,
-                     column=col, value_set=list(values), row_condition=Column(by) == v)
+            self.add(
+                gxe.ExpectColumnValuesToBeInSet,
+                rule,
+                severity,
+                shared_rule=True,
+                column=col,
+                value_set=list(values),
+                row_condition=Column(by) == v,
+            )
 
-    def regex(self, col: str, pattern: str, rule: str | None = None,
-              severity: str = ERROR) -> None:
-        self.add(gxe.ExpectColumnValuesToMatchRegex, rule or f"{col}_format", severity,
-                 column=col, regex=pattern)
+    def regex(self, col: str, pattern: str, rule: str | None = None, severity: str = ERROR) -> None:
+        self.add(gxe.ExpectColumnValuesToMatchRegex, rule or f"{col}_format", severity, column=col, regex=pattern)
 
-    def between(self, col: str, lo=None, hi=None, rule: str | None = None,
-                severity: str = ERROR, **kwargs) -> None:
-        self.add(gxe.ExpectColumnValuesToBeBetween, rule or f"{col}_in_range", severity,
-                 column=col, min_value=lo, max_value=hi, **kwargs)
+    def between(self, col: str, lo=None, hi=None, rule: str | None = None, severity: str = ERROR, **kwargs) -> None:
+        self.add(
+            gxe.ExpectColumnValuesToBeBetween,
+            rule or f"{col}_in_range",
+            severity,
+            column=col,
+            min_value=lo,
+            max_value=hi,
+            **kwargs,
+        )
 
     def non_negative(self, *cols: str, severity: str | None = None, **kwargs) -> None:
         severity = severity or NEGATIVE_COUNT_SEVERITY

@@ -1,10 +1,11 @@
 """marts.fct_litigation: report_id x proceeding x result (LAYERS.md, "Schema marts")."""
+
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import PROVENANCE_SCHEMA, SuiteSpec
-from ingest import labels
+from ingest.parser import labels
 
 TABLE = "fct_litigation"
 SCHEMA: dict[str, str] = {

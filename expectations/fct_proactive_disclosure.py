@@ -1,12 +1,17 @@
 """marts.fct_proactive_disclosure: report_id x item x measure (table 2; LAYERS.md)."""
+
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import (
-    PROVENANCE_SCHEMA, TABLE2_ITEM_MEASURES, WARN, SuiteSpec, not_signed_measure,
+    PROVENANCE_SCHEMA,
+    TABLE2_ITEM_MEASURES,
+    WARN,
+    SuiteSpec,
+    not_signed_measure,
 )
-from ingest import labels
+from ingest.parser import labels
 
 TABLE = "fct_proactive_disclosure"
 SCHEMA: dict[str, str] = {
@@ -32,6 +37,5 @@ def build_suite() -> gx.ExpectationSuite:
     s.non_negative("value", row_condition=not_signed_measure("measure"))
     s.provenance()
     # WARN: an item printed with a measure neither format generation gives it
-    s.in_set_by("measure", "item", TABLE2_ITEM_MEASURES, rule="item_measure_in_layout",
-                severity=WARN)
+    s.in_set_by("measure", "item", TABLE2_ITEM_MEASURES, rule="item_measure_in_layout", severity=WARN)
     return s.build()

@@ -2,12 +2,18 @@
 
 A finding's provenance is its `cells` list (JSON), not one cell: no cell provenance columns.
 """
+
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import (
-    CODE_RE, FINDING_ID_RE, FINDING_SEVERITIES, TABLE_NAMES, SuiteSpec, finding_codes,
+    CODE_RE,
+    FINDING_ID_RE,
+    FINDING_SEVERITIES,
+    TABLE_NAMES,
+    SuiteSpec,
+    finding_codes,
 )
 
 TABLE = "fct_report_findings"

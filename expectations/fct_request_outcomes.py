@@ -1,10 +1,11 @@
 """marts.fct_request_outcomes: report_id x applicant_type x outcome (LAYERS.md, "Schema marts")."""
+
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import OUTCOMES_BY_GROUP, PROVENANCE_SCHEMA, T3_OUTCOMES, SuiteSpec
-from ingest import labels
+from ingest.parser import labels
 
 TABLE = "fct_request_outcomes"
 SCHEMA: dict[str, str] = {

@@ -1,10 +1,11 @@
 """marts.fct_requests: report_id x applicant_type x stage (LAYERS.md, "Schema marts")."""
+
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import PROVENANCE_SCHEMA, SuiteSpec
-from ingest import labels
+from ingest.parser import labels
 
 TABLE = "fct_requests"
 SCHEMA: dict[str, str] = {

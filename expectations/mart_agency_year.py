@@ -1,4 +1,5 @@
 """marts.mart_agency_year: agency_id x report_year, one report used per pair (LAYERS.md)."""
+
 from __future__ import annotations
 
 import great_expectations as gx
@@ -7,13 +8,22 @@ from expectations._common import WARN, SuiteSpec
 
 TABLE = "mart_agency_year"
 COUNTS = [
-    "requests_new", "requests_carried_over", "requests_total_processed", "requests_carried_forward",
-    "granted", "partially_granted", "denied", "unable", "rejected", "other_processed",
-    "reconsideration_total", "reconsideration_corrected",
-    "litigation_total", "litigation_corrected",
+    "requests_new",
+    "requests_carried_over",
+    "requests_total_processed",
+    "requests_carried_forward",
+    "granted",
+    "partially_granted",
+    "denied",
+    "unable",
+    "rejected",
+    "other_processed",
+    "reconsideration_total",
+    "reconsideration_corrected",
+    "litigation_total",
+    "litigation_corrected",
 ]
-RATES = ["disclosure_rate", "denial_rate", "reconsideration_correction_rate",
-         "litigation_correction_rate"]
+RATES = ["disclosure_rate", "denial_rate", "reconsideration_correction_rate", "litigation_correction_rate"]
 FINDING_COUNTS = ["n_findings_error", "n_findings_warning", "n_findings_info"]
 SCHEMA: dict[str, str] = {
     "agency_id": "str",

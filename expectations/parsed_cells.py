@@ -1,10 +1,16 @@
 """parsed/cells: one row per table cell of a report, long format (LAYERS.md, "parsed layer")."""
+
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import (
-    CELL_SOURCES, COLUMN_KEYS, ROW_KEYS, TABLE_NAMES, WARN, SuiteSpec,
+    CELL_SOURCES,
+    COLUMN_KEYS,
+    ROW_KEYS,
+    TABLE_NAMES,
+    WARN,
+    SuiteSpec,
     not_signed_measure,
 )
 

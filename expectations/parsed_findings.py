@@ -1,10 +1,15 @@
 """parsed/findings: one row per finding of a report (LAYERS.md, "parsed layer")."""
+
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import (
-    CODE_RE, FINDING_SEVERITIES, TABLE_NAMES, SuiteSpec, finding_codes,
+    CODE_RE,
+    FINDING_SEVERITIES,
+    TABLE_NAMES,
+    SuiteSpec,
+    finding_codes,
 )
 
 TABLE = "parsed_findings"

@@ -1,4 +1,5 @@
 """parsed/narrative: numbers stated in a report's prose, one row per key (LAYERS.md)."""
+
 from __future__ import annotations
 
 import great_expectations as gx

@@ -13,6 +13,7 @@ under `docs_dir/.gx_results/` so that the index built by one process still lists
 processes wrote (GX deletes site pages whose result is not in its results store when it rebuilds
 the index, and an in-memory store only knows the current process).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -26,19 +27,19 @@ from typing import Any
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import great_expectations as gx  # noqa: E402
-from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: E402
-from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
-from great_expectations.data_context.types.base import (  # noqa: E402
+import great_expectations as gx
+import numpy as np
+import pandas as pd
+from great_expectations.checkpoint import UpdateDataDocsAction
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context.types.base import (
     DataContextConfig,
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
 
-from expectations import SCHEMAS, SUITES  # noqa: E402
-from expectations._common import ERROR, WARN  # noqa: E402
+from expectations import SCHEMAS, SUITES
+from expectations._common import ERROR, WARN
 
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
 SITE_NAME = "ogi"
@@ -74,8 +75,7 @@ class Outcome:
             "success_all": self.success_all,
             "n_error_failures": len(self.error_failures),
             "n_warn_failures": len(self.warn_failures),
-            "failed_rules": ", ".join(f"{f['rule']} ({f['severity']})" for f in self.failures)
-            or "none",
+            "failed_rules": ", ".join(f"{f['rule']} ({f['severity']})" for f in self.failures) or "none",
             "failures": _jsonable(self.failures),
             "statistics": _jsonable(self.statistics),
         }
@@ -88,16 +88,21 @@ class Outcome:
 
     def __str__(self) -> str:
         st = self.statistics
-        head = (f"{self.table}: {'PASS' if self.success_error else 'FAIL'} at ERROR level, "
-                f"{'all passed' if self.success_all else 'some WARN rules failed' if self.success_error else ''}"
-                ).rstrip(", ")
-        lines = [head,
-                 f"  {st.get('rows')} rows, {st.get('evaluated_expectations')} expectations, "
-                 f"{st.get('unsuccessful_expectations')} failed, {st.get('seconds')} s"]
+        head = (
+            f"{self.table}: {'PASS' if self.success_error else 'FAIL'} at ERROR level, "
+            f"{'all passed' if self.success_all else 'some WARN rules failed' if self.success_error else ''}"
+        ).rstrip(", ")
+        lines = [
+            head,
+            f"  {st.get('rows')} rows, {st.get('evaluated_expectations')} expectations, "
+            f"{st.get('unsuccessful_expectations')} failed, {st.get('seconds')} s",
+        ]
         for f in self.failures:
             where = f" where {f['condition']}" if f.get("condition") else ""
-            lines.append(f"  [{f['severity']}] {f['rule']}: {f['expectation']} on {f['column'] or '(table)'}{where}"
-                         f" unexpected={f['unexpected_count']} sample={_jsonable(f['sample'])}")
+            lines.append(
+                f"  [{f['severity']}] {f['rule']}: {f['expectation']} on {f['column'] or '(table)'}{where}"
+                f" unexpected={f['unexpected_count']} sample={_jsonable(f['sample'])}"
+            )
         if self.data_docs:
             lines.append(f"  data docs: {self.data_docs}")
         return "\n".join(lines)
@@ -127,16 +132,19 @@ def _make_context(docs_dir: Path | None) -> _Ctx:
     if docs_dir is not None:
         config.stores[defaults.validation_results_store_name] = {
             "class_name": "ValidationResultsStore",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(docs_dir / RESULTS_SUBDIR)},
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir / RESULTS_SUBDIR),
+            },
         }
         config.data_docs_sites = {
             SITE_NAME: {
                 "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(docs_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder",
-                                       "validation_results_limit": INDEX_LIMIT},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {
+                    "class_name": "DefaultSiteIndexBuilder",
+                    "validation_results_limit": INDEX_LIMIT,
+                },
             }
         }
     context = gx.get_context(mode="ephemeral", project_config=config)
@@ -164,11 +172,17 @@ def _get_ctx(docs_dir: str | Path | None) -> _Ctx:
 def _checkpoint(ctx: _Ctx, table: str):
     cp = ctx.checkpoints.get(table)
     if cp is None:
-        vd = ctx.context.validation_definitions.add(gx.ValidationDefinition(
-            name=table, data=ctx.batch_definitions[table], suite=ctx.suites[table]))
-        cp = ctx.context.checkpoints.add(gx.Checkpoint(
-            name=table, validation_definitions=[vd], result_format=RESULT_FORMAT,
-            actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[SITE_NAME])]))
+        vd = ctx.context.validation_definitions.add(
+            gx.ValidationDefinition(name=table, data=ctx.batch_definitions[table], suite=ctx.suites[table])
+        )
+        cp = ctx.context.checkpoints.add(
+            gx.Checkpoint(
+                name=table,
+                validation_definitions=[vd],
+                result_format=RESULT_FORMAT,
+                actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[SITE_NAME])],
+            )
+        )
         ctx.checkpoints[table] = cp
     return cp
 
@@ -216,8 +230,7 @@ def normalise(table: str, df: pd.DataFrame) -> pd.DataFrame:
         dt = s.dtype
         new = None
         if kind == "str":
-            if isinstance(dt, pd.StringDtype) or (isinstance(dt, pd.ArrowDtype)
-                                                   and pd.api.types.is_string_dtype(dt)):
+            if isinstance(dt, pd.StringDtype) or (isinstance(dt, pd.ArrowDtype) and pd.api.types.is_string_dtype(dt)):
                 new = s.astype(object).where(s.notna(), None)
         elif kind == "int":
             if isinstance(dt, pd.ArrowDtype) and pd.api.types.is_integer_dtype(dt):
@@ -226,21 +239,23 @@ def normalise(table: str, df: pd.DataFrame) -> pd.DataFrame:
                 vals = s.dropna().to_numpy(dtype="float64", na_value=np.nan)
                 if np.isfinite(vals).all() and (np.mod(vals, 1) == 0).all():
                     new = s.astype("Int64")
-            elif dt == object and _all_values(s, _is_int_value):
+            elif pd.api.types.is_object_dtype(dt) and _all_values(s, _is_int_value):
                 new = s.astype("Int64")
         elif kind == "float":
-            if isinstance(dt, pd.ArrowDtype) and pd.api.types.is_numeric_dtype(dt) or (
-                    isinstance(dt, pd.api.extensions.ExtensionDtype)
-                    and pd.api.types.is_float_dtype(dt)):
-                new = s.astype("float64")
-            elif dt == object and _all_values(
-                    s, lambda v: isinstance(v, (int, float, np.number)) and not _is_bool_value(v)):
+            if (
+                (isinstance(dt, pd.ArrowDtype) and pd.api.types.is_numeric_dtype(dt))
+                or (isinstance(dt, pd.api.extensions.ExtensionDtype) and pd.api.types.is_float_dtype(dt))
+                or (
+                    pd.api.types.is_object_dtype(dt)
+                    and _all_values(s, lambda v: isinstance(v, (int, float, np.number)) and not _is_bool_value(v))
+                )
+            ):
                 new = s.astype("float64")
         elif kind == "bool":
-            if (dt == object or isinstance(dt, pd.ArrowDtype)) and _all_values(s, _is_bool_value):
+            if (pd.api.types.is_object_dtype(dt) or isinstance(dt, pd.ArrowDtype)) and _all_values(s, _is_bool_value):
                 new = s.astype("boolean")
         elif kind == "date":
-            if (dt == object or isinstance(dt, pd.ArrowDtype)) and _all_values(s, _is_date_value):
+            if (pd.api.types.is_object_dtype(dt) or isinstance(dt, pd.ArrowDtype)) and _all_values(s, _is_date_value):
                 new = pd.to_datetime(s).astype("datetime64[us]")
             elif pd.api.types.is_datetime64_dtype(dt) and getattr(dt, "tz", None) is None:
                 pass
@@ -252,8 +267,7 @@ def normalise(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- validation --------------------------------------------------------------------------------
-def validate(table: str, df: pd.DataFrame, docs_dir: str | Path | None = None,
-             run_name: str | None = None) -> Outcome:
+def validate(table: str, df: pd.DataFrame, docs_dir: str | Path | None = None, run_name: str | None = None) -> Outcome:
     """Validate `df` against the suite named `table`.
 
     `docs_dir`: write/refresh the GX Data Docs site there (this validation's page, the suite's
@@ -270,13 +284,10 @@ def validate(table: str, df: pd.DataFrame, docs_dir: str | Path | None = None,
             batch = ctx.batch_definitions[table].get_batch(batch_parameters={"dataframe": frame})
             result = batch.validate(ctx.suites[table], result_format=RESULT_FORMAT)
         else:
-            run_id = RunIdentifier(run_name=run_name,
-                                   run_time=_dt.datetime.now(_dt.timezone.utc))
-            cp_result = _checkpoint(ctx, table).run(
-                batch_parameters={"dataframe": frame}, run_id=run_id)
+            run_id = RunIdentifier(run_name=run_name, run_time=_dt.datetime.now(_dt.UTC))
+            cp_result = _checkpoint(ctx, table).run(batch_parameters={"dataframe": frame}, run_id=run_id)
             key, result = next(iter(cp_result.run_results.items()))
-            urls = ctx.context.get_docs_sites_urls(resource_identifier=key,
-                                                   site_name=SITE_NAME)
+            urls = ctx.context.get_docs_sites_urls(resource_identifier=key, site_name=SITE_NAME)
             docs_url = urls[0]["site_url"] if urls else None
     seconds = time.perf_counter() - t0
     return _outcome(table, frame, result, seconds, docs_url)
@@ -313,24 +324,23 @@ def _sample(res) -> Any:
     exc = res.exception_info or {}
     if isinstance(exc, dict):
         # either one {"raised_exception", "exception_message"} or one such dict per metric
-        infos = [exc] if "raised_exception" in exc else [v for v in exc.values()
-                                                         if isinstance(v, dict)]
-        msgs = [str(i.get("exception_message")) for i in infos
-                if i.get("raised_exception") or i.get("exception_message")]
+        infos = [exc] if "raised_exception" in exc else [v for v in exc.values() if isinstance(v, dict)]
+        msgs = [
+            str(i.get("exception_message")) for i in infos if i.get("raised_exception") or i.get("exception_message")
+        ]
         if msgs:
             return [f"exception: {m[:300]}" for m in msgs[:2]]
     r = res.result or {}
     if "partial_unexpected_list" in r:
         return list(r["partial_unexpected_list"])[:SAMPLE_SIZE]
-    if "details" in r and r["details"]:
+    if r.get("details"):
         return r["details"]
     if "observed_value" in r:
         return r["observed_value"]
     return None
 
 
-def _outcome(table: str, frame: pd.DataFrame, result, seconds: float,
-             docs_url: str | None) -> Outcome:
+def _outcome(table: str, frame: pd.DataFrame, result, seconds: float, docs_url: str | None) -> Outcome:
     failures = []
     for res in result.results:
         if res.success:
@@ -338,23 +348,28 @@ def _outcome(table: str, frame: pd.DataFrame, result, seconds: float,
         cfg = res.expectation_config
         meta = cfg.meta or {}
         r = res.result or {}
-        failures.append({
-            "rule": meta.get("rule", cfg.type),
-            "severity": meta.get("severity", ERROR) if meta.get("severity") in (ERROR, WARN)
-            else ERROR,
-            "expectation": cfg.type,
-            "column": _column_of(cfg.kwargs),
-            "unexpected_count": r.get("unexpected_count"),
-            "sample": _jsonable(_sample(res)),
-        })
+        failures.append(
+            {
+                "rule": meta.get("rule", cfg.type),
+                "severity": meta.get("severity", ERROR) if meta.get("severity") in (ERROR, WARN) else ERROR,
+                "expectation": cfg.type,
+                "column": _column_of(cfg.kwargs),
+                "unexpected_count": r.get("unexpected_count"),
+                "sample": _jsonable(_sample(res)),
+            }
+        )
         condition = _condition_of(cfg.kwargs)
         if condition:  # which rows the rule looked at (one expectation per table/group)
             failures[-1]["condition"] = condition
     failures.sort(key=lambda f: (f["severity"] != ERROR, f["rule"]))
     stats = dict(result.statistics or {})
-    stats.update(rows=int(len(frame)), columns=int(frame.shape[1]), seconds=round(seconds, 3),
-                 n_error_failures=sum(f["severity"] == ERROR for f in failures),
-                 n_warn_failures=sum(f["severity"] != ERROR for f in failures))
+    stats.update(
+        rows=len(frame),
+        columns=int(frame.shape[1]),
+        seconds=round(seconds, 3),
+        n_error_failures=sum(f["severity"] == ERROR for f in failures),
+        n_warn_failures=sum(f["severity"] != ERROR for f in failures),
+    )
     return Outcome(
         table=table,
         success_error=not any(f["severity"] == ERROR for f in failures),

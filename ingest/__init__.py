@@ -1,4 +1,5 @@
 """ogi-warehouse parser: one annual-report file -> one canonical record (see RECORD.md)."""
+
 PARSER_VERSION = "0.1.0"
 __version__ = PARSER_VERSION
 

@@ -3,6 +3,7 @@
 Exit code 0 when every file produced a record (a file that cannot be parsed still gives one, with an
 `error` finding); with --strict, 1 when any record carries an `error` finding; 2 on usage errors. It never dies with a traceback on bad input.
 """
+
 from __future__ import annotations
 
 import argparse

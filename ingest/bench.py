@@ -8,6 +8,7 @@ and times (a) `bs4.BeautifulSoup(data, "lxml")` and (b) `ingest.parse_bytes` on 
 the ratio parse_time / soup_time (target <= 2.0), whether 60 reports/s is met, and peak RSS.
 No assertions: a report, side by side, in one run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     def parse(data: bytes, name: str):
         return ingest.parse_bytes(data, name)
 
-    parse(pages[0][1], pages[0][0])      # warm imports, OpenCC, regexes
+    parse(pages[0][1], pages[0][0])  # warm imports, OpenCC, regexes
     soup(pages[0][1], pages[0][0])
     soup_t = _time(soup, pages, a.repeats)
     parse_t = _time(parse, pages, a.repeats)
@@ -80,17 +81,23 @@ def main(argv: list[str] | None = None) -> int:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rps = n / p_best
     ratio = p_best / s_best
-    print(f"corpus       : {n} pages, {total_mb:.1f} MB, median page {sizes[n // 2] / 1024:.1f} KB "
-          f"(min {sizes[0] / 1024:.1f}, max {sizes[-1] / 1024:.1f}); seed {a.seed}; built in {gen_s:.1f}s")
-    print(f"styles       : " + ", ".join(f"{k} {v}" for k, v in sorted(styles.items())))
+    print(
+        f"corpus       : {n} pages, {total_mb:.1f} MB, median page {sizes[n // 2] / 1024:.1f} KB "
+        f"(min {sizes[0] / 1024:.1f}, max {sizes[-1] / 1024:.1f}); seed {a.seed}; built in {gen_s:.1f}s"
+    )
+    print("styles       : " + ", ".join(f"{k} {v}" for k, v in sorted(styles.items())))
     print(f"core         : {pinned}; repeats {a.repeats}")
     print(f"{'':13s}  {'best s':>8s} {'median s':>9s} {'reports/s':>10s} {'MB/s':>7s}")
     print(f"{'soup (lxml)':13s}  {s_best:8.2f} {s_med:9.2f} {n / s_best:10.1f} {total_mb / s_best:7.1f}")
     print(f"{'parse_bytes':13s}  {p_best:8.2f} {p_med:9.2f} {rps:10.1f} {total_mb / p_best:7.1f}")
-    print(f"ratio        : parse / soup = {ratio:.2f} (target <= {TARGET_RATIO}) -> "
-          f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}")
-    print(f"throughput   : {rps:.1f} reports/s on one core (target >= {TARGET_RPS:.0f}) -> "
-          f"{'met' if rps >= TARGET_RPS else 'NOT met'}")
+    print(
+        f"ratio        : parse / soup = {ratio:.2f} (target <= {TARGET_RATIO}) -> "
+        f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}"
+    )
+    print(
+        f"throughput   : {rps:.1f} reports/s on one core (target >= {TARGET_RPS:.0f}) -> "
+        f"{'met' if rps >= TARGET_RPS else 'NOT met'}"
+    )
     print(f"peak RSS     : {rss_mb:.0f} MB")
     return 0
 

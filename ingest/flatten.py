@@ -14,6 +14,7 @@ same records gives byte-identical files.
 `ingest.labels`; `python -m ingest.flatten write-seeds dbt/seeds` regenerates the CSV files and a test
 checks the committed seeds against it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,72 +26,81 @@ import re
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import labels
+from .parser import labels
 
 TABLES = ("reports", "cells", "findings", "narrative")
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "reports": pa.schema([
-        ("report_id", pa.string()),
-        ("report_year", pa.int32()),
-        ("path", pa.string()),
-        ("agency_name", pa.string()),
-        ("agency_id", pa.string()),
-        ("region_code", pa.string()),
-        ("region_name", pa.string()),
-        ("url", pa.string()),
-        ("format_version", pa.string()),
-        ("published_date", pa.date32()),
-        ("encoding", pa.string()),
-        ("traditional", pa.bool_()),
-        ("layout", pa.string()),
-        ("has_table2", pa.bool_()),
-        ("has_table3", pa.bool_()),
-        ("has_table4", pa.bool_()),
-        ("n_errors", pa.int32()),
-        ("n_warnings", pa.int32()),
-        ("n_infos", pa.int32()),
-        ("parser_version", pa.string()),
-    ]),
-    "cells": pa.schema([
-        ("report_id", pa.string()),
-        ("report_year", pa.int32()),
-        ("table_name", pa.string()),
-        ("row_key", pa.string()),
-        ("column_key", pa.string()),
-        ("value", pa.float64()),
-        ("raw_text", pa.string()),
-        ("was_empty", pa.bool_()),
-        ("src", pa.string()),
-        ("src_table", pa.int32()),
-        ("src_row", pa.int32()),
-        ("src_col", pa.int32()),
-        ("src_line", pa.int32()),
-        ("parser_version", pa.string()),
-    ]),
-    "findings": pa.schema([
-        ("report_id", pa.string()),
-        ("report_year", pa.int32()),
-        ("finding_no", pa.int32()),
-        ("code", pa.string()),
-        ("severity", pa.string()),
-        ("message", pa.string()),
-        ("table_name", pa.string()),
-        ("cells", pa.string()),
-        ("parser_version", pa.string()),
-    ]),
-    "narrative": pa.schema([
-        ("report_id", pa.string()),
-        ("report_year", pa.int32()),
-        ("key", pa.string()),
-        ("value", pa.float64()),
-    ]),
+    "reports": pa.schema(
+        [
+            ("report_id", pa.string()),
+            ("report_year", pa.int32()),
+            ("path", pa.string()),
+            ("agency_name", pa.string()),
+            ("agency_id", pa.string()),
+            ("region_code", pa.string()),
+            ("region_name", pa.string()),
+            ("url", pa.string()),
+            ("format_version", pa.string()),
+            ("published_date", pa.date32()),
+            ("encoding", pa.string()),
+            ("traditional", pa.bool_()),
+            ("layout", pa.string()),
+            ("has_table2", pa.bool_()),
+            ("has_table3", pa.bool_()),
+            ("has_table4", pa.bool_()),
+            ("n_errors", pa.int32()),
+            ("n_warnings", pa.int32()),
+            ("n_infos", pa.int32()),
+            ("parser_version", pa.string()),
+        ]
+    ),
+    "cells": pa.schema(
+        [
+            ("report_id", pa.string()),
+            ("report_year", pa.int32()),
+            ("table_name", pa.string()),
+            ("row_key", pa.string()),
+            ("column_key", pa.string()),
+            ("value", pa.float64()),
+            ("raw_text", pa.string()),
+            ("was_empty", pa.bool_()),
+            ("src", pa.string()),
+            ("src_table", pa.int32()),
+            ("src_row", pa.int32()),
+            ("src_col", pa.int32()),
+            ("src_line", pa.int32()),
+            ("parser_version", pa.string()),
+        ]
+    ),
+    "findings": pa.schema(
+        [
+            ("report_id", pa.string()),
+            ("report_year", pa.int32()),
+            ("finding_no", pa.int32()),
+            ("code", pa.string()),
+            ("severity", pa.string()),
+            ("message", pa.string()),
+            ("table_name", pa.string()),
+            ("cells", pa.string()),
+            ("parser_version", pa.string()),
+        ]
+    ),
+    "narrative": pa.schema(
+        [
+            ("report_id", pa.string()),
+            ("report_year", pa.int32()),
+            ("key", pa.string()),
+            ("value", pa.float64()),
+        ]
+    ),
 }
 
 # Canonical order of row and column keys per table (sorting follows the printed tables).
@@ -182,8 +192,9 @@ def _year(record: Mapping[str, Any], manifest: Mapping[str, Any] | None, year: i
 
 
 # --- rows ---------------------------------------------------------------------------------------
-def report_rows(record: Mapping[str, Any], path: str, manifest: Mapping[str, Any] | None = None,
-                *, year: int | None = None) -> dict:
+def report_rows(
+    record: Mapping[str, Any], path: str, manifest: Mapping[str, Any] | None = None, *, year: int | None = None
+) -> dict:
     """The `reports` row of one record.
 
     `path` is the landing path (`/`-separated). `manifest` (a manifest.csv row or raw-index row) may
@@ -195,8 +206,7 @@ def report_rows(record: Mapping[str, Any], path: str, manifest: Mapping[str, Any
     source = record.get("source") or {}
     issues = record.get("issues") or []
     severities = [str((i or {}).get("severity") or "") for i in issues]
-    name = _text(record.get("agency_name")) or _manifest_get(manifest, "agency", "manifest_agency",
-                                                             "agency_name")
+    name = _text(record.get("agency_name")) or _manifest_get(manifest, "agency", "manifest_agency", "agency_name")
     return {
         "report_id": _text(record.get("report_id")),
         "report_year": _year(record, manifest, year),
@@ -204,8 +214,8 @@ def report_rows(record: Mapping[str, Any], path: str, manifest: Mapping[str, Any
         "agency_name": name,
         "agency_id": agency_id(name),
         "region_code": _text(record.get("region_code")) or _manifest_get(manifest, "region_code"),
-        "region_name": _text(record.get("region_name")) or _manifest_get(
-            manifest, "region", "manifest_region", "region_name"),
+        "region_name": _text(record.get("region_name"))
+        or _manifest_get(manifest, "region", "manifest_region", "region_name"),
         "url": _text(record.get("url")) or _manifest_get(manifest, "url"),
         "format_version": _text(record.get("format_version")),
         "published_date": _date(record.get("published_date")),
@@ -238,17 +248,24 @@ def cell_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dic
         if None in (cell.get("table"), cell.get("row"), cell.get("column")) or key in seen:
             continue
         seen.add(key)
-        rows.append({
-            "report_id": rid, "report_year": ryear,
-            "table_name": key[0], "row_key": key[1], "column_key": key[2],
-            "value": _float(cell.get("value")),
-            "raw_text": None if cell.get("raw") is None else str(cell.get("raw")),
-            "was_empty": bool(cell.get("empty", False)),
-            "src": _text(cell.get("src")),
-            "src_table": _int(cell.get("src_table")), "src_row": _int(cell.get("src_row")),
-            "src_col": _int(cell.get("src_col")), "src_line": _int(cell.get("src_line")),
-            "parser_version": version,
-        })
+        rows.append(
+            {
+                "report_id": rid,
+                "report_year": ryear,
+                "table_name": key[0],
+                "row_key": key[1],
+                "column_key": key[2],
+                "value": _float(cell.get("value")),
+                "raw_text": None if cell.get("raw") is None else str(cell.get("raw")),
+                "was_empty": bool(cell.get("empty", False)),
+                "src": _text(cell.get("src")),
+                "src_table": _int(cell.get("src_table")),
+                "src_row": _int(cell.get("src_row")),
+                "src_col": _int(cell.get("src_col")),
+                "src_line": _int(cell.get("src_line")),
+                "parser_version": version,
+            }
+        )
     for table in ("table2", "table3", "table4"):
         for row_key, columns in (record.get(table) or {}).items():
             for column_key, value in (columns or {}).items():
@@ -256,12 +273,24 @@ def cell_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dic
                 if value is None or key in seen:
                     continue
                 seen.add(key)
-                rows.append({
-                    "report_id": rid, "report_year": ryear, "table_name": table,
-                    "row_key": key[1], "column_key": key[2], "value": _float(value),
-                    "raw_text": None, "was_empty": False, "src": None, "src_table": None,
-                    "src_row": None, "src_col": None, "src_line": None, "parser_version": version,
-                })
+                rows.append(
+                    {
+                        "report_id": rid,
+                        "report_year": ryear,
+                        "table_name": table,
+                        "row_key": key[1],
+                        "column_key": key[2],
+                        "value": _float(value),
+                        "raw_text": None,
+                        "was_empty": False,
+                        "src": None,
+                        "src_table": None,
+                        "src_row": None,
+                        "src_col": None,
+                        "src_line": None,
+                        "parser_version": version,
+                    }
+                )
     rows.sort(key=_cell_sort_key)
     return rows
 
@@ -269,9 +298,14 @@ def cell_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dic
 def _cell_sort_key(row: dict) -> tuple:
     table = row["table_name"]
     r, c = row["row_key"], row["column_key"]
-    return (row["report_id"] or "", table,
-            _ROW_ORDER.get(table, {}).get(r, 10_000), r,
-            _COL_ORDER.get(table, {}).get(c, 10_000), c)
+    return (
+        row["report_id"] or "",
+        table,
+        _ROW_ORDER.get(table, {}).get(r, 10_000),
+        r,
+        _COL_ORDER.get(table, {}).get(c, 10_000),
+        c,
+    )
 
 
 def finding_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dict]:
@@ -283,15 +317,19 @@ def finding_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[
     for no, issue in enumerate(record.get("issues") or [], start=1):
         issue = issue or {}
         cells = issue.get("cells")
-        rows.append({
-            "report_id": rid, "report_year": ryear, "finding_no": no,
-            "code": _text(issue.get("code")),
-            "severity": _text(issue.get("severity")),
-            "message": None if issue.get("message") is None else str(issue.get("message")),
-            "table_name": _text(issue.get("table")),
-            "cells": json.dumps(list(cells), ensure_ascii=False) if cells is not None else None,
-            "parser_version": version,
-        })
+        rows.append(
+            {
+                "report_id": rid,
+                "report_year": ryear,
+                "finding_no": no,
+                "code": _text(issue.get("code")),
+                "severity": _text(issue.get("severity")),
+                "message": None if issue.get("message") is None else str(issue.get("message")),
+                "table_name": _text(issue.get("table")),
+                "cells": json.dumps(list(cells), ensure_ascii=False) if cells is not None else None,
+                "parser_version": version,
+            }
+        )
     return rows
 
 
@@ -300,8 +338,10 @@ def narrative_rows(record: Mapping[str, Any], *, year: int | None = None) -> lis
     rid = _text(record.get("report_id"))
     ryear = _year(record, None, year)
     narrative = record.get("narrative") or {}
-    return [{"report_id": rid, "report_year": ryear, "key": str(k), "value": _float(v)}
-            for k, v in sorted(narrative.items(), key=lambda kv: str(kv[0]))]
+    return [
+        {"report_id": rid, "report_year": ryear, "key": str(k), "value": _float(v)}
+        for k, v in sorted(narrative.items(), key=lambda kv: str(kv[0]))
+    ]
 
 
 # --- partitions ---------------------------------------------------------------------------------
@@ -349,8 +389,7 @@ def write_table(table: pa.Table, target: Path) -> None:
         raise
 
 
-def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.PathLike,
-                    year: int) -> dict[str, int]:
+def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.PathLike, year: int) -> dict[str, int]:
     """Replace the four `year=YYYY` files under `data_root/parsed/`; returns rows per table.
 
     Any other `.parquet` file left in those partition folders is removed, so the partition holds
@@ -372,39 +411,60 @@ def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.Pat
 def reference_tables() -> dict[str, list[dict]]:
     """Rows of the dbt seeds, from `ingest.labels` (the one source of keys and labels)."""
     applicant_types = [
-        {"applicant_type": k, "label_zh": v, "is_organisation": str(k not in ("natural_person", "total")).lower(),
-         "sort_order": i}
-        for i, (k, v) in enumerate(labels.TABLE3_COLUMNS.items(), start=1)]
+        {
+            "applicant_type": k,
+            "label_zh": v,
+            "is_organisation": str(k not in ("natural_person", "total")).lower(),
+            "sort_order": i,
+        }
+        for i, (k, v) in enumerate(labels.TABLE3_COLUMNS.items(), start=1)
+    ]
     outcomes = []
     stages = []
     for i, (k, (label, group)) in enumerate(labels.TABLE3_ROWS.items(), start=1):
         if group == "stage":
             stages.append({"stage": k, "label_zh": label, "sort_order": i})
             continue
-        generations = ("2019" if k == "other_total" else
-                       "2021" if k.startswith("other_") else "2019,2021")
-        outcomes.append({"outcome": k, "label_zh": label, "outcome_group": group,
-                         "outcome_group_zh": labels.OUTCOME_GROUPS[group],
-                         "generations": generations, "sort_order": i})
-    proceedings = [{"proceeding": k, "label_zh": v, "is_litigation": str(k != "reconsideration").lower(),
-                    "sort_order": i} for i, (k, v) in enumerate(labels.TABLE4_PROCEEDINGS.items(), start=1)]
-    results = [{"result": k, "label_zh": v, "sort_order": i}
-               for i, (k, v) in enumerate(labels.TABLE4_RESULTS.items(), start=1)]
-    items = [{"item": k, "label_zh": v, "sort_order": i}
-             for i, (k, v) in enumerate(labels.TABLE2_ITEMS.items(), start=1)]
+        generations = "2019" if k == "other_total" else "2021" if k.startswith("other_") else "2019,2021"
+        outcomes.append(
+            {
+                "outcome": k,
+                "label_zh": label,
+                "outcome_group": group,
+                "outcome_group_zh": labels.OUTCOME_GROUPS[group],
+                "generations": generations,
+                "sort_order": i,
+            }
+        )
+    proceedings = [
+        {"proceeding": k, "label_zh": v, "is_litigation": str(k != "reconsideration").lower(), "sort_order": i}
+        for i, (k, v) in enumerate(labels.TABLE4_PROCEEDINGS.items(), start=1)
+    ]
+    results = [
+        {"result": k, "label_zh": v, "sort_order": i} for i, (k, v) in enumerate(labels.TABLE4_RESULTS.items(), start=1)
+    ]
+    items = [
+        {"item": k, "label_zh": v, "sort_order": i} for i, (k, v) in enumerate(labels.TABLE2_ITEMS.items(), start=1)
+    ]
     measures = []
     for i, (k, v) in enumerate(labels.TABLE2_MEASURES.items(), start=1):
         gens = [g for g, layout in labels.TABLE2_LAYOUT.items() if any(k in m for m in layout.values())]
-        measures.append({"measure": k, "label_zh": v, "generations": ",".join(sorted(gens)),
-                         "sort_order": i})
-    return {"applicant_types": applicant_types, "outcomes": outcomes, "stages": stages,
-            "proceedings": proceedings, "results": results, "table2_items": items,
-            "table2_measures": measures}
+        measures.append({"measure": k, "label_zh": v, "generations": ",".join(sorted(gens)), "sort_order": i})
+    return {
+        "applicant_types": applicant_types,
+        "outcomes": outcomes,
+        "stages": stages,
+        "proceedings": proceedings,
+        "results": results,
+        "table2_items": items,
+        "table2_measures": measures,
+    }
 
 
 def seed_csv(rows: list[dict]) -> str:
     """CSV text of one seed (header from the first row, `\\n` line ends, UTF-8)."""
     import io
+
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()

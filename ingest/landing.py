@@ -18,8 +18,10 @@ for unreadable files, path) already seen, so a rerun over the same files writes 
 
 Command line: `python -m ingest.landing [DATA_ROOT]` prints the counts.
 """
+
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -28,51 +30,55 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .calendar import FIRST_YEAR, last_complete_year
 from .flatten import write_table
 
-FIRST_YEAR = 2008
 MANIFEST_NAME = "manifest.csv"
-
 
 
 def quarantine_codes() -> frozenset[str]:
     """Parser finding codes meaning "no record content could be read": every `error` code of
     `ingest.findings.CODES` (EMPTY_FILE, NOT_TEXT, NOT_A_REPORT, ...). Other findings, a table that
     does not add up included, stay with the report."""
-    from ingest.findings import CODES
+    from ingest.parser.findings import CODES
 
     return frozenset(code for code, (severity, _meaning) in CODES.items() if severity == "error")
 
 
-INDEX_SCHEMA = pa.schema([
-    ("path", pa.string()),
-    ("sha256", pa.string()),
-    ("size_bytes", pa.int64()),
-    ("first_seen", pa.timestamp("us")),
-    ("report_year", pa.int32()),
-    ("year_source", pa.string()),
-    ("status", pa.string()),
-    ("duplicate_of", pa.string()),
-    ("url", pa.string()),
-    ("manifest_agency", pa.string()),
-    ("manifest_region", pa.string()),
-])
+INDEX_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("first_seen", pa.timestamp("us")),
+        ("report_year", pa.int32()),
+        ("year_source", pa.string()),
+        ("status", pa.string()),
+        ("duplicate_of", pa.string()),
+        ("url", pa.string()),
+        ("manifest_agency", pa.string()),
+        ("manifest_region", pa.string()),
+    ]
+)
 
-QUARANTINE_SCHEMA = pa.schema([
-    ("path", pa.string()),
-    ("sha256", pa.string()),
-    ("size_bytes", pa.int64()),
-    ("code", pa.string()),
-    ("reason", pa.string()),
-    ("first_seen", pa.timestamp("us")),
-])
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("code", pa.string()),
+        ("reason", pa.string()),
+        ("first_seen", pa.timestamp("us")),
+    ]
+)
 
 
 # --- locations ----------------------------------------------------------------------------------
@@ -96,11 +102,6 @@ def quarantine_path(data_root: str | os.PathLike) -> Path:
 
 def object_path(data_root: str | os.PathLike, sha256: str) -> Path:
     return Path(data_root) / "raw" / "objects" / sha256[:2] / sha256
-
-
-def last_complete_year(today: dt.date | None = None) -> int:
-    """The last calendar year that has ended (reports on it are due by 31 March after it)."""
-    return (today or dt.date.today()).year - 1
 
 
 # --- the raw store ------------------------------------------------------------------------------
@@ -206,6 +207,7 @@ def read_manifests(landing: str | os.PathLike) -> dict[str, dict[str, Any]]:
 @dataclass
 class Entry:
     """What the raw step learned about one landing path."""
+
     path: str
     sha256: str | None
     size_bytes: int | None
@@ -226,8 +228,13 @@ def _first_fatal(record: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return None
 
 
-def classify(path: str, record: Mapping[str, Any] | None, manifest: Mapping[str, Any] | None,
-             max_year: int, error: str | None = None) -> tuple[int | None, str | None, str | None, str | None]:
+def classify(
+    path: str,
+    record: Mapping[str, Any] | None,
+    manifest: Mapping[str, Any] | None,
+    max_year: int,
+    error: str | None = None,
+) -> tuple[int | None, str | None, str | None, str | None]:
     """(report_year, year_source, quarantine code, reason) for one parsed file.
 
     `error` is set when the parser raised (it should not: it is then quarantined as PARSE_EXCEPTION).
@@ -239,7 +246,7 @@ def classify(path: str, record: Mapping[str, Any] | None, manifest: Mapping[str,
     if fatal is not None:
         message = str(fatal.get("message") or fatal.get("code"))
         if message.startswith(f"{path}: "):
-            message = message[len(path) + 2:]
+            message = message[len(path) + 2 :]
         return None, None, str(fatal.get("code")), f"{path}: cannot be parsed as a report: {message}"
     if manifest.get("year") is not None:
         year, source = int(manifest["year"]), "manifest"
@@ -248,13 +255,19 @@ def classify(path: str, record: Mapping[str, Any] | None, manifest: Mapping[str,
     else:
         errors = [i for i in (record or {}).get("issues") or [] if (i or {}).get("severity") == "error"]
         detail = f" (parser: {errors[0].get('code')}: {errors[0].get('message')})" if errors else ""
-        return (None, None, "YEAR_UNKNOWN",
-                f"{path}: the report year could not be determined from the text and no "
-                f"manifest.csv row gives it{detail}")
+        return (
+            None,
+            None,
+            "YEAR_UNKNOWN",
+            f"{path}: the report year could not be determined from the text and no manifest.csv row gives it{detail}",
+        )
     if not FIRST_YEAR <= year <= max_year:
-        return (year, source, "YEAR_OUT_OF_RANGE",
-                f"{path}: report year {year} ({source}) is outside the partitions "
-                f"{FIRST_YEAR}-{max_year}")
+        return (
+            year,
+            source,
+            "YEAR_OUT_OF_RANGE",
+            f"{path}: report year {year} ({source}) is outside the partitions {FIRST_YEAR}-{max_year}",
+        )
     return year, source, None, None
 
 
@@ -267,8 +280,9 @@ def _default_parser() -> Parser:
     return parse_bytes
 
 
-def build_entries(data_root: str | os.PathLike, parse: Parser | None = None,
-                  max_year: int | None = None, store: bool = True) -> list[Entry]:
+def build_entries(
+    data_root: str | os.PathLike, parse: Parser | None = None, max_year: int | None = None, store: bool = True
+) -> list[Entry]:
     """Scan landing, store raw objects, parse each distinct file once and classify every path."""
     parse = parse or _default_parser()
     max_year = last_complete_year() if max_year is None else max_year
@@ -282,13 +296,19 @@ def build_entries(data_root: str | os.PathLike, parse: Parser | None = None,
             data = (landing / rel).read_bytes()
         except OSError as exc:
             size = None
-            try:
+            with contextlib.suppress(OSError):
                 size = (landing / rel).stat().st_size
-            except OSError:
-                pass
-            entries.append(Entry(rel, None, size, "quarantined", code="UNREADABLE",
-                                 reason=f"{rel}: the file cannot be read ({exc.__class__.__name__}: {exc})",
-                                 manifest=manifest))
+            entries.append(
+                Entry(
+                    rel,
+                    None,
+                    size,
+                    "quarantined",
+                    code="UNREADABLE",
+                    reason=f"{rel}: the file cannot be read ({exc.__class__.__name__}: {exc})",
+                    manifest=manifest,
+                )
+            )
             continue
         sha = sha256_hex(data)
         if store:
@@ -296,10 +316,18 @@ def build_entries(data_root: str | os.PathLike, parse: Parser | None = None,
         first = first_path_by_hash.get(sha)
         if first is not None:
             ok = first.status == "ok"  # a copy of a quarantined file carries no year
-            entries.append(Entry(rel, sha, len(data), "duplicate",
-                                 report_year=first.report_year if ok else None,
-                                 year_source=first.year_source if ok else None,
-                                 duplicate_of=first.path, manifest=manifest))
+            entries.append(
+                Entry(
+                    rel,
+                    sha,
+                    len(data),
+                    "duplicate",
+                    report_year=first.report_year if ok else None,
+                    year_source=first.year_source if ok else None,
+                    duplicate_of=first.path,
+                    manifest=manifest,
+                )
+            )
             continue
         record, error = None, None
         try:
@@ -307,8 +335,17 @@ def build_entries(data_root: str | os.PathLike, parse: Parser | None = None,
         except Exception as exc:  # the parser promises not to raise; never lose the batch if it does
             error = f"{exc.__class__.__name__}: {exc}"
         year, source, code, reason = classify(rel, record, manifest, max_year, error)
-        entry = Entry(rel, sha, len(data), "quarantined" if code else "ok", report_year=year,
-                      year_source=source, code=code, reason=reason, manifest=manifest)
+        entry = Entry(
+            rel,
+            sha,
+            len(data),
+            "quarantined" if code else "ok",
+            report_year=year,
+            year_source=source,
+            code=code,
+            reason=reason,
+            manifest=manifest,
+        )
         first_path_by_hash[sha] = entry
         entries.append(entry)
     return entries
@@ -337,8 +374,12 @@ class LandingResult:
 
     def counts(self) -> dict[str, int]:
         statuses = [e.status for e in self.entries]
-        return {"landed": len(statuses), "ok": statuses.count("ok"),
-                "duplicate": statuses.count("duplicate"), "quarantined": statuses.count("quarantined")}
+        return {
+            "landed": len(statuses),
+            "ok": statuses.count("ok"),
+            "duplicate": statuses.count("duplicate"),
+            "quarantined": statuses.count("quarantined"),
+        }
 
     def years(self) -> dict[int, int]:
         out: dict[int, int] = {}
@@ -348,13 +389,17 @@ class LandingResult:
         return dict(sorted(out.items()))
 
 
-def ingest_landing(data_root: str | os.PathLike | None = None, parse: Parser | None = None,
-                   max_year: int | None = None, now: dt.datetime | None = None) -> LandingResult:
+def ingest_landing(
+    data_root: str | os.PathLike | None = None,
+    parse: Parser | None = None,
+    max_year: int | None = None,
+    now: dt.datetime | None = None,
+) -> LandingResult:
     """Run the whole landing -> raw step and write `raw/index.parquet` and `raw/quarantine.parquet`."""
     data_root = Path(data_root) if data_root is not None else default_data_root()
     entries = build_entries(data_root, parse=parse, max_year=max_year)
     previous = _previous_first_seen(data_root)
-    now = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None, microsecond=0)
+    now = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
     first_seen: dict[str, dt.datetime] = {}
     for e in entries:
         key = e.sha256 or f"path:{e.path}"
@@ -362,17 +407,32 @@ def ingest_landing(data_root: str | os.PathLike | None = None, parse: Parser | N
     index_rows, quarantine_rows = [], []
     for e in entries:
         seen = first_seen[e.sha256 or f"path:{e.path}"]
-        index_rows.append({
-            "path": e.path, "sha256": e.sha256, "size_bytes": e.size_bytes, "first_seen": seen,
-            "report_year": e.report_year if e.status != "quarantined" else None,
-            "year_source": e.year_source if e.status != "quarantined" else None,
-            "status": e.status, "duplicate_of": e.duplicate_of,
-            "url": e.manifest.get("url"), "manifest_agency": e.manifest.get("agency"),
-            "manifest_region": e.manifest.get("region"),
-        })
+        index_rows.append(
+            {
+                "path": e.path,
+                "sha256": e.sha256,
+                "size_bytes": e.size_bytes,
+                "first_seen": seen,
+                "report_year": e.report_year if e.status != "quarantined" else None,
+                "year_source": e.year_source if e.status != "quarantined" else None,
+                "status": e.status,
+                "duplicate_of": e.duplicate_of,
+                "url": e.manifest.get("url"),
+                "manifest_agency": e.manifest.get("agency"),
+                "manifest_region": e.manifest.get("region"),
+            }
+        )
         if e.status == "quarantined":
-            quarantine_rows.append({"path": e.path, "sha256": e.sha256, "size_bytes": e.size_bytes,
-                                    "code": e.code, "reason": e.reason, "first_seen": seen})
+            quarantine_rows.append(
+                {
+                    "path": e.path,
+                    "sha256": e.sha256,
+                    "size_bytes": e.size_bytes,
+                    "code": e.code,
+                    "reason": e.reason,
+                    "first_seen": seen,
+                }
+            )
     index = pa.Table.from_pylist(index_rows, schema=INDEX_SCHEMA)
     quarantine = pa.Table.from_pylist(quarantine_rows, schema=QUARANTINE_SCHEMA)
     write_table(index, index_path(data_root))
@@ -385,8 +445,9 @@ def read_index(data_root: str | os.PathLike) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist() if path.exists() else []
 
 
-def partition_inputs(data_root: str | os.PathLike, year: int,
-                     parse: Parser | None = None) -> Iterable[tuple[Mapping[str, Any], str, dict]]:
+def partition_inputs(
+    data_root: str | os.PathLike, year: int, parse: Parser | None = None
+) -> Iterable[tuple[Mapping[str, Any], str, dict]]:
     """(record, path, index row) for every `ok` report of one year, read back from the raw store.
 
     The index row carries url / manifest_agency / manifest_region for `ingest.flatten`.
@@ -418,8 +479,9 @@ def landing_fingerprint(data_root: str | os.PathLike) -> dict[str, list]:
     return dict(sorted(out.items()))
 
 
-def year_of(data: bytes, path: str, manifest: Mapping[str, Any] | None, max_year: int,
-            parse: Parser | None = None) -> int | None:
+def year_of(
+    data: bytes, path: str, manifest: Mapping[str, Any] | None, max_year: int, parse: Parser | None = None
+) -> int | None:
     """The partition a file would go to (None when it would be quarantined)."""
     parse = parse or _default_parser()
     try:
@@ -435,21 +497,28 @@ def state_from_index(data_root: str | os.PathLike) -> dict[str, list]:
 
     mtime is unknown there (None), so the first comparison hashes every file once.
     """
-    return {row["path"]: [None, row["size_bytes"], row["sha256"],
-                          row["report_year"] if row["status"] != "quarantined" else None]
-            for row in read_index(data_root)}
+    return {
+        row["path"]: [
+            None,
+            row["size_bytes"],
+            row["sha256"],
+            row["report_year"] if row["status"] != "quarantined" else None,
+        ]
+        for row in read_index(data_root)
+    }
 
 
 @dataclass
 class LandingDiff:
-    state: dict[str, list]          # the new state, to keep as the sensor cursor
-    years: set[int]                 # partitions whose files were added, changed or removed
-    changed_paths: list[str]        # landing paths whose bytes (or manifest row) changed
-    unpartitioned: list[str]        # changed paths without a partition (would be quarantined)
+    state: dict[str, list]  # the new state, to keep as the sensor cursor
+    years: set[int]  # partitions whose files were added, changed or removed
+    changed_paths: list[str]  # landing paths whose bytes (or manifest row) changed
+    unpartitioned: list[str]  # changed paths without a partition (would be quarantined)
 
 
-def diff_landing(data_root: str | os.PathLike, previous: Mapping[str, list],
-                 parse: Parser | None = None, max_year: int | None = None) -> LandingDiff:
+def diff_landing(
+    data_root: str | os.PathLike, previous: Mapping[str, list], parse: Parser | None = None, max_year: int | None = None
+) -> LandingDiff:
     """Compare landing with a previous state and name the partitions that changed.
 
     Files whose mtime and size are unchanged are not read. A changed file counts only when its

@@ -13,18 +13,22 @@ Everything is driven by one ``random.Random``: a seed gives the same bytes on ev
     corpus(n, seed, years=range(2019, 2025), styles=None) -> (filename, bytes, truth, meta), ...
     python -m ingest.synth --out DIR --n 300 --seed 20240101 [--years 2019-2024]
 """
+
 from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import functools
 import html as _html
 import json
+import operator
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from ingest import labels as L
+from ingest.parser import labels as L
 
 STYLES = ("html_table", "pipe", "cell_per_line", "glued", "prose_only")
 STYLE_WEIGHTS = (45, 20, 12, 8, 15)
@@ -36,59 +40,211 @@ BROKEN_CODES = ("T3_COLUMN_BALANCE", "T3_OUTCOME_SUM", "T3_ROW_SUM", "T4_TOTAL",
 # ----------------------------------------------------------------------------------------------
 # (province, city, [county-level units], [towns / streets of the first few counties])
 PLACES: list[tuple[str, str, list[str]]] = [
-    ("浙江省", "杭州市", ["上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "临平区", "钱塘区",
-                     "富阳区", "临安区", "桐庐县", "淳安县", "建德市"]),
-    ("浙江省", "宁波市", ["海曙区", "江北区", "北仑区", "镇海区", "鄞州区", "奉化区", "余姚市", "慈溪市",
-                     "宁海县", "象山县"]),
-    ("浙江省", "温州市", ["鹿城区", "龙湾区", "瓯海区", "洞头区", "瑞安市", "乐清市", "永嘉县", "平阳县",
-                     "苍南县", "文成县", "泰顺县"]),
+    (
+        "浙江省",
+        "杭州市",
+        [
+            "上城区",
+            "拱墅区",
+            "西湖区",
+            "滨江区",
+            "萧山区",
+            "余杭区",
+            "临平区",
+            "钱塘区",
+            "富阳区",
+            "临安区",
+            "桐庐县",
+            "淳安县",
+            "建德市",
+        ],
+    ),
+    (
+        "浙江省",
+        "宁波市",
+        ["海曙区", "江北区", "北仑区", "镇海区", "鄞州区", "奉化区", "余姚市", "慈溪市", "宁海县", "象山县"],
+    ),
+    (
+        "浙江省",
+        "温州市",
+        ["鹿城区", "龙湾区", "瓯海区", "洞头区", "瑞安市", "乐清市", "永嘉县", "平阳县", "苍南县", "文成县", "泰顺县"],
+    ),
     ("浙江省", "绍兴市", ["越城区", "柯桥区", "上虞区", "诸暨市", "嵊州市", "新昌县"]),
     ("浙江省", "湖州市", ["吴兴区", "南浔区", "德清县", "长兴县", "安吉县"]),
     ("浙江省", "嘉兴市", ["南湖区", "秀洲区", "海宁市", "平湖市", "桐乡市", "嘉善县", "海盐县"]),
     ("浙江省", "金华市", ["婺城区", "金东区", "兰溪市", "义乌市", "东阳市", "永康市", "武义县", "浦江县"]),
     ("浙江省", "衢州市", ["柯城区", "衢江区", "江山市", "常山县", "开化县", "龙游县"]),
     ("浙江省", "舟山市", ["定海区", "普陀区", "岱山县", "嵊泗县"]),
-    ("浙江省", "台州市", ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "三门县", "天台县",
-                     "仙居县"]),
-    ("浙江省", "丽水市", ["莲都区", "龙泉市", "青田县", "缙云县", "遂昌县", "松阳县", "云和县", "庆元县",
-                     "景宁畲族自治县"]),
+    ("浙江省", "台州市", ["椒江区", "黄岩区", "路桥区", "临海市", "温岭市", "玉环市", "三门县", "天台县", "仙居县"]),
+    (
+        "浙江省",
+        "丽水市",
+        ["莲都区", "龙泉市", "青田县", "缙云县", "遂昌县", "松阳县", "云和县", "庆元县", "景宁畲族自治县"],
+    ),
     ("安徽省", "池州市", ["贵池区", "东至县", "石台县", "青阳县"]),
-    ("安徽省", "合肥市", ["瑶海区", "庐阳区", "蜀山区", "包河区", "长丰县", "肥东县", "肥西县", "庐江县",
-                     "巢湖市"]),
+    ("安徽省", "合肥市", ["瑶海区", "庐阳区", "蜀山区", "包河区", "长丰县", "肥东县", "肥西县", "庐江县", "巢湖市"]),
     ("安徽省", "芜湖市", ["镜湖区", "弋江区", "鸠江区", "湾沚区", "繁昌区", "无为市", "南陵县"]),
-    ("安徽省", "安庆市", ["迎江区", "大观区", "宜秀区", "桐城市", "潜山市", "怀宁县", "太湖县", "宿松县",
-                     "望江县", "岳西县"]),
-    ("江苏省", "南京市", ["玄武区", "秦淮区", "建邺区", "鼓楼区", "浦口区", "栖霞区", "雨花台区", "江宁区",
-                     "六合区", "溧水区", "高淳区"]),
-    ("江苏省", "苏州市", ["姑苏区", "虎丘区", "吴中区", "相城区", "吴江区", "常熟市", "张家港市", "昆山市",
-                     "太仓市"]),
-    ("广东省", "广州市", ["荔湾区", "越秀区", "天河区", "黄埔区", "番禺区", "花都区", "南沙区", "从化区",
-                     "增城区"]),
-    ("广东省", "深圳市", ["罗湖区", "福田区", "南山区", "宝安区", "龙岗区", "盐田区", "龙华区", "坪山区",
-                     "光明区"]),
-    ("四川省", "成都市", ["锦江区", "青羊区", "金牛区", "武侯区", "成华区", "龙泉驿区", "新都区", "温江区",
-                     "双流区", "郫都区"]),
-    ("湖北省", "武汉市", ["江岸区", "江汉区", "硚口区", "汉阳区", "武昌区", "青山区", "洪山区", "蔡甸区",
-                     "江夏区", "黄陂区", "新洲区"]),
+    (
+        "安徽省",
+        "安庆市",
+        ["迎江区", "大观区", "宜秀区", "桐城市", "潜山市", "怀宁县", "太湖县", "宿松县", "望江县", "岳西县"],
+    ),
+    (
+        "江苏省",
+        "南京市",
+        [
+            "玄武区",
+            "秦淮区",
+            "建邺区",
+            "鼓楼区",
+            "浦口区",
+            "栖霞区",
+            "雨花台区",
+            "江宁区",
+            "六合区",
+            "溧水区",
+            "高淳区",
+        ],
+    ),
+    ("江苏省", "苏州市", ["姑苏区", "虎丘区", "吴中区", "相城区", "吴江区", "常熟市", "张家港市", "昆山市", "太仓市"]),
+    ("广东省", "广州市", ["荔湾区", "越秀区", "天河区", "黄埔区", "番禺区", "花都区", "南沙区", "从化区", "增城区"]),
+    ("广东省", "深圳市", ["罗湖区", "福田区", "南山区", "宝安区", "龙岗区", "盐田区", "龙华区", "坪山区", "光明区"]),
+    (
+        "四川省",
+        "成都市",
+        ["锦江区", "青羊区", "金牛区", "武侯区", "成华区", "龙泉驿区", "新都区", "温江区", "双流区", "郫都区"],
+    ),
+    (
+        "湖北省",
+        "武汉市",
+        ["江岸区", "江汉区", "硚口区", "汉阳区", "武昌区", "青山区", "洪山区", "蔡甸区", "江夏区", "黄陂区", "新洲区"],
+    ),
     ("湖南省", "长沙市", ["芙蓉区", "天心区", "岳麓区", "开福区", "雨花区", "望城区", "浏阳市", "宁乡市"]),
     ("福建省", "厦门市", ["思明区", "海沧区", "湖里区", "集美区", "同安区", "翔安区"]),
-    ("河南省", "郑州市", ["中原区", "二七区", "管城回族区", "金水区", "上街区", "惠济区", "巩义市", "荥阳市",
-                     "新密市", "新郑市", "登封市", "中牟县"]),
+    (
+        "河南省",
+        "郑州市",
+        [
+            "中原区",
+            "二七区",
+            "管城回族区",
+            "金水区",
+            "上街区",
+            "惠济区",
+            "巩义市",
+            "荥阳市",
+            "新密市",
+            "新郑市",
+            "登封市",
+            "中牟县",
+        ],
+    ),
 ]
-TOWNS = ["西溪", "北山", "灵隐", "翠苑", "古荡", "文新", "蒋村", "留下", "转塘", "双浦", "三墩", "湖滨",
-         "小营", "南星", "紫阳", "望江", "闸弄口", "四季青", "彭埠", "笕桥", "丁兰", "九堡", "浦沿", "长河",
-         "西兴", "北干", "城厢", "新塘", "瓜沥", "义桥", "戴村", "分水", "汾口", "千岛湖", "梅城", "里山",
-         "秋浦", "梅街", "牛头山", "乌沙", "墩上", "马衙", "殷汇", "涓桥", "棠溪", "牌楼", "唐田", "六都"]
-CITY_BODIES = ["人民政府办公室", "应急管理局", "自然资源和规划局", "人民防空办公室", "发展和改革委员会",
-               "卫生健康委员会", "市场监督管理局", "综合行政执法局", "住房和城乡建设局", "人力资源和社会保障局",
-               "文化广电旅游局", "数据资源管理局", "经济和信息化局", "机关事务管理局", "医疗保障局",
-               "退役军人事务局", "林业局", "水利局", "公安局", "司法局", "统计局", "审计局", "信访局", "民政局",
-               "体育局", "商务局", "教育局", "财政局", "交通运输局", "生态环境局", "农业农村局", "城市管理局",
-               "科学技术局", "民族宗教事务局"]
+TOWNS = [
+    "西溪",
+    "北山",
+    "灵隐",
+    "翠苑",
+    "古荡",
+    "文新",
+    "蒋村",
+    "留下",
+    "转塘",
+    "双浦",
+    "三墩",
+    "湖滨",
+    "小营",
+    "南星",
+    "紫阳",
+    "望江",
+    "闸弄口",
+    "四季青",
+    "彭埠",
+    "笕桥",
+    "丁兰",
+    "九堡",
+    "浦沿",
+    "长河",
+    "西兴",
+    "北干",
+    "城厢",
+    "新塘",
+    "瓜沥",
+    "义桥",
+    "戴村",
+    "分水",
+    "汾口",
+    "千岛湖",
+    "梅城",
+    "里山",
+    "秋浦",
+    "梅街",
+    "牛头山",
+    "乌沙",
+    "墩上",
+    "马衙",
+    "殷汇",
+    "涓桥",
+    "棠溪",
+    "牌楼",
+    "唐田",
+    "六都",
+]
+CITY_BODIES = [
+    "人民政府办公室",
+    "应急管理局",
+    "自然资源和规划局",
+    "人民防空办公室",
+    "发展和改革委员会",
+    "卫生健康委员会",
+    "市场监督管理局",
+    "综合行政执法局",
+    "住房和城乡建设局",
+    "人力资源和社会保障局",
+    "文化广电旅游局",
+    "数据资源管理局",
+    "经济和信息化局",
+    "机关事务管理局",
+    "医疗保障局",
+    "退役军人事务局",
+    "林业局",
+    "水利局",
+    "公安局",
+    "司法局",
+    "统计局",
+    "审计局",
+    "信访局",
+    "民政局",
+    "体育局",
+    "商务局",
+    "教育局",
+    "财政局",
+    "交通运输局",
+    "生态环境局",
+    "农业农村局",
+    "城市管理局",
+    "科学技术局",
+    "民族宗教事务局",
+]
 COUNTY_BODIES = CITY_BODIES + ["行政审批服务局"]
-PROVINCE_BODIES = ["人民政府办公厅", "应急管理厅", "自然资源厅", "财政厅", "教育厅", "生态环境厅",
-                   "交通运输厅", "公安厅", "司法厅", "民政厅", "水利厅", "商务厅", "审计厅",
-                   "卫生健康委员会", "市场监督管理局", "统计局"]
+PROVINCE_BODIES = [
+    "人民政府办公厅",
+    "应急管理厅",
+    "自然资源厅",
+    "财政厅",
+    "教育厅",
+    "生态环境厅",
+    "交通运输厅",
+    "公安厅",
+    "司法厅",
+    "民政厅",
+    "水利厅",
+    "商务厅",
+    "审计厅",
+    "卫生健康委员会",
+    "市场监督管理局",
+    "统计局",
+]
 ZONE_BODIES = ["经济技术开发区管理委员会", "高新技术产业开发区管理委员会"]
 
 
@@ -130,8 +286,7 @@ def _agency(rng: random.Random) -> dict:
         we = "我乡"
     else:
         we = "本机关"
-    return {"name": name, "short": short, "we": we, "province": prov, "city": city, "county": county,
-            "level": level}
+    return {"name": name, "short": short, "we": we, "province": prov, "city": city, "county": county, "level": level}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -152,7 +307,7 @@ def _split(rng: random.Random, n: int, weights: list[float]) -> list[int]:
             out.append(0)
             continue
         share = left * w / wleft
-        k = max(0, min(left, int(round(share * rng.uniform(0.85, 1.15)))))
+        k = max(0, min(left, round(share * rng.uniform(0.85, 1.15))))
         out.append(k)
         left -= k
         wleft -= w
@@ -162,12 +317,14 @@ def _split(rng: random.Random, n: int, weights: list[float]) -> list[int]:
 
 def _lognum(rng: random.Random, lo: int, hi: int) -> int:
     import math
-    return int(round(math.exp(rng.uniform(math.log(lo), math.log(hi)))))
+
+    return round(math.exp(rng.uniform(math.log(lo), math.log(hi))))
 
 
 def _dec(rng: random.Random, lo: float, hi: float) -> int | float:
     """A money amount as printed: integer or 1-2 decimals."""
     import math
+
     v = math.exp(rng.uniform(math.log(lo), math.log(hi)))
     nd = rng.choice([0, 1, 2, 2])
     s = f"{v:.{nd}f}"
@@ -177,12 +334,27 @@ def _dec(rng: random.Random, lo: float, hi: float) -> int | float:
 
 
 OUTCOME_WEIGHTS = {
-    "granted": 40, "partially_granted": 8, "denied_state_secret": 0.3, "denied_law_forbidden": 0.6,
-    "denied_security_stability": 0.4, "denied_third_party_rights": 2, "denied_internal_affairs": 2,
-    "denied_process_info": 3, "denied_enforcement_file": 1, "denied_admin_query": 2,
-    "unable_not_held": 22, "unable_needs_creation": 3, "unable_unclear": 2, "rejected_petition": 3,
-    "rejected_repeat": 2, "rejected_publication": 0.5, "rejected_excessive": 1,
-    "rejected_confirmation": 1, "other_no_correction": 3, "other_unpaid_fee": 0.2, "other_other": 4,
+    "granted": 40,
+    "partially_granted": 8,
+    "denied_state_secret": 0.3,
+    "denied_law_forbidden": 0.6,
+    "denied_security_stability": 0.4,
+    "denied_third_party_rights": 2,
+    "denied_internal_affairs": 2,
+    "denied_process_info": 3,
+    "denied_enforcement_file": 1,
+    "denied_admin_query": 2,
+    "unable_not_held": 22,
+    "unable_needs_creation": 3,
+    "unable_unclear": 2,
+    "rejected_petition": 3,
+    "rejected_repeat": 2,
+    "rejected_publication": 0.5,
+    "rejected_excessive": 1,
+    "rejected_confirmation": 1,
+    "other_no_correction": 3,
+    "other_unpaid_fee": 0.2,
+    "other_other": 4,
     "other_total": 7,
 }
 
@@ -191,17 +363,26 @@ def _table3(rng: random.Random, fmt: str, size: str) -> dict:
     rows = L.T3_ROWS_2021 if fmt == "2021" else L.T3_ROWS_2019
     outcomes = L.T3_OUTCOME_ROWS_2021 if fmt == "2021" else L.T3_OUTCOME_ROWS_2019
     apps = L.T3_APPLICANT_COLS
-    n = {"zero": 0, "tiny": rng.randint(1, 5), "small": rng.randint(6, 40),
-         "medium": rng.randint(41, 400), "large": _lognum(rng, 400, 6000)}[size]
+    n = {
+        "zero": 0,
+        "tiny": rng.randint(1, 5),
+        "small": rng.randint(6, 40),
+        "medium": rng.randint(41, 400),
+        "large": _lognum(rng, 400, 6000),
+    }[size]
     pn = rng.uniform(0.55, 1.0)
-    orgw = [rng.choice([0, 0.1, 1, 3]) * 3, rng.choice([0, 0, 0.2]), rng.choice([0, 0, 0.3]),
-            rng.choice([0, 0.5, 1]), rng.choice([0, 0.5, 1.5])]
+    orgw = [
+        rng.choice([0, 0.1, 1, 3]) * 3,
+        rng.choice([0, 0, 0.2]),
+        rng.choice([0, 0, 0.3]),
+        rng.choice([0, 0.5, 1]),
+        rng.choice([0, 0.5, 1.5]),
+    ]
     if sum(orgw) == 0:
         orgw[0] = 1
-    nat = int(round(n * pn))
+    nat = round(n * pn)
     new = [nat] + _split(rng, n - nat, orgw)
-    carried = [(_split(rng, max(0, int(v * rng.uniform(0, 0.15))), [1])[0] if rng.random() < 0.4 else 0)
-               for v in new]
+    carried = [(_split(rng, max(0, int(v * rng.uniform(0, 0.15))), [1])[0] if rng.random() < 0.4 else 0) for v in new]
     forward = [int((a + b) * rng.uniform(0, 0.12)) if rng.random() < 0.35 else 0 for a, b in zip(new, carried)]
     weights = {k: OUTCOME_WEIGHTS[k] * (rng.uniform(0.2, 2.0) if rng.random() < 0.7 else 0.0) for k in outcomes}
     weights["granted"] = max(weights["granted"], 5.0)
@@ -226,7 +407,9 @@ def _table4(rng: random.Random, size: str) -> dict:
     for p in L.T4_PROCS:
         n = 0
         if scale and rng.random() < min(0.9, 0.25 + 0.15 * scale):
-            n = max(0, int(rng.expovariate(1 / max(0.5, scale * (1.0 if p != "litigation_after_reconsideration" else 0.4)))))
+            n = max(
+                0, int(rng.expovariate(1 / max(0.5, scale * (1.0 if p != "litigation_after_reconsideration" else 0.4))))
+            )
         parts = _split(rng, n, [6, rng.choice([0, 0.5, 1.5]), rng.choice([0, 1, 2]), rng.choice([0, 1])])
         t4[p] = dict(zip(["upheld", "corrected", "other", "pending"], parts))
         t4[p]["total"] = n
@@ -252,15 +435,17 @@ def _table2(rng: random.Random, fmt: str, size: str) -> dict:
     else:
         for item in ("rules", "normative_documents"):
             nm = cnt(0.9 if item == "rules" else 0.4, 3 if item == "rules" else 15)
-            t2[item] = {"new_made": nm, "new_published": nm if rng.random() < 0.85 else cnt(0.5, 10),
-                        "total_published": nm + cnt(0.3, 80)}
+            t2[item] = {
+                "new_made": nm,
+                "new_published": nm if rng.random() < 0.85 else cnt(0.5, 10),
+                "total_published": nm + cnt(0.3, 80),
+            }
         for item in ("licensing", "other_services", "penalty", "coercion"):
             prior = cnt(0.3, 60)
             ch = 0 if rng.random() < 0.6 else rng.randint(-min(prior, 12), 12)
             t2[item] = {"prior_year_items": prior, "change": ch, "decisions": cnt(0.4, 2500)}
         prior = cnt(0.5, 8)
-        t2["fees"] = {"prior_year_items": prior,
-                      "change": 0 if rng.random() < 0.8 else rng.randint(-min(prior, 3), 3)}
+        t2["fees"] = {"prior_year_items": prior, "change": 0 if rng.random() < 0.8 else rng.randint(-min(prior, 3), 3)}
         items = cnt(0.5, 40)
         t2["procurement"] = {"items": items, "amount": 0 if items == 0 else _dec(rng, 1, 800 * big)}
     return {k: {m: t2[k][m] for m in L.TABLE2_LAYOUT[fmt][k]} for k in L.TABLE2_LAYOUT[fmt]}
@@ -272,17 +457,16 @@ def check_arith(truth: dict) -> set[str]:
     t3, t4 = truth.get("table3"), truth.get("table4")
     if t3:
         outcomes = [r for r in t3 if r not in L.T3_STAGE_ROWS]
-        for r, row in t3.items():
+        for _r, row in t3.items():
             if row["total"] != sum(row[c] for c in L.T3_APPLICANT_COLS):
                 out.add("T3_ROW_SUM")
         for c in L.T3_COLS:
             if t3["total_processed"][c] != sum(t3[r][c] for r in outcomes):
                 out.add("T3_OUTCOME_SUM")
-            if (t3["new_received"][c] + t3["carried_over"][c]
-                    != t3["total_processed"][c] + t3["carried_forward"][c]):
+            if t3["new_received"][c] + t3["carried_over"][c] != t3["total_processed"][c] + t3["carried_forward"][c]:
                 out.add("T3_COLUMN_BALANCE")
     if t4:
-        for p, row in t4.items():
+        for _p, row in t4.items():
             if row["total"] != row["upheld"] + row["corrected"] + row["other"] + row["pending"]:
                 out.add("T4_TOTAL")
     return out
@@ -290,8 +474,10 @@ def check_arith(truth: dict) -> set[str]:
 
 def _break(rng: random.Random, truth: dict) -> None:
     t3, t4 = truth["table3"], truth["table4"]
-    rules = rng.sample(["T3_ROW_SUM", "T3_OUTCOME_SUM", "T3_COLUMN_BALANCE", "T4_TOTAL", "NARRATIVE_MISMATCH"],
-                       k=rng.choice([1, 1, 1, 2]))
+    rules = rng.sample(
+        ["T3_ROW_SUM", "T3_OUTCOME_SUM", "T3_COLUMN_BALANCE", "T4_TOTAL", "NARRATIVE_MISMATCH"],
+        k=rng.choice([1, 1, 1, 2]),
+    )
     for rule in rules:
         d = rng.choice([1, 1, 2, 3, 10])
         if rule == "T3_ROW_SUM":
@@ -329,17 +515,31 @@ def random_truth(rng: random.Random, year: int | None = None) -> dict:
         size = "small"
     pub = _dt.date(year + 1, 1, 1) + _dt.timedelta(days=rng.randint(5, 85))
     truth: dict[str, Any] = {
-        "agency_name": ag["name"], "report_year": year, "format_version": fmt,
+        "agency_name": ag["name"],
+        "report_year": year,
+        "format_version": fmt,
         "published_date": pub.isoformat(),
-        "table2": None, "table3": None, "table4": None, "narrative": {}, "broken": [],
-        "region": {"province": ag["province"], "city": ag["city"],
-                   "county": ag["county"] if ag["level"] in ("county", "town") else None},
+        "table2": None,
+        "table3": None,
+        "table4": None,
+        "narrative": {},
+        "broken": [],
+        "region": {
+            "province": ag["province"],
+            "city": ag["city"],
+            "county": ag["county"] if ag["level"] in ("county", "town") else None,
+        },
         "agency": {"short": ag["short"], "we": ag["we"], "level": ag["level"]},
         "size": size,
     }
     if fmt == "pre2019":
-        n = {"zero": 0, "tiny": rng.randint(1, 5), "small": rng.randint(6, 40),
-             "medium": rng.randint(41, 400), "large": _lognum(rng, 400, 6000)}[size]
+        n = {
+            "zero": 0,
+            "tiny": rng.randint(1, 5),
+            "small": rng.randint(6, 40),
+            "medium": rng.randint(41, 400),
+            "large": _lognum(rng, 400, 6000),
+        }[size]
         if rng.random() < 0.85:
             truth["narrative"]["requests_received"] = n
         return truth
@@ -357,8 +557,9 @@ def random_truth(rng: random.Random, year: int | None = None) -> dict:
         nar["reconsideration_corrected"] = t4["reconsideration"]["corrected"]
     if rng.random() < 0.25:
         nar["litigation_total"] = t4["litigation_direct"]["total"] + t4["litigation_after_reconsideration"]["total"]
-        nar["litigation_lost"] = (t4["litigation_direct"]["corrected"]
-                                  + t4["litigation_after_reconsideration"]["corrected"])
+        nar["litigation_lost"] = (
+            t4["litigation_direct"]["corrected"] + t4["litigation_after_reconsideration"]["corrected"]
+        )
     if rng.random() < 0.10:
         if "requests_received" not in nar:
             nar["requests_received"] = t3["new_received"]["total"]
@@ -444,16 +645,29 @@ CLAUSES = [
 ]
 LEADS = ["主要做了以下工作：", "具体做法如下：", "重点抓好以下几个方面：", "工作中注重把握以下几点：", ""]
 NUMS = ["一是", "二是", "三是", "四是", "五是"]
-PRE2019_SECTIONS = ["一、概述", "二、主动公开政府信息情况", "三、依申请公开政府信息情况",
-                    "四、政府信息公开的收费及减免情况", "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
-                    "六、政府信息公开工作存在的主要问题及改进措施", "七、其他需要报告的事项"]
-SECTION_HEADS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+PRE2019_SECTIONS = [
+    "一、概述",
+    "二、主动公开政府信息情况",
+    "三、依申请公开政府信息情况",
+    "四、政府信息公开的收费及减免情况",
+    "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+    "六、政府信息公开工作存在的主要问题及改进措施",
+    "七、其他需要报告的事项",
+]
+SECTION_HEADS = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
 SUBHEADS = ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）平台建设", "（五）监督保障"]
 
 
 def _cn(n: int) -> str:
     import cn2an
+
     return cn2an.an2cn(n, "low")
 
 
@@ -463,18 +677,35 @@ class _Ctx:
     def __init__(self, truth: dict, rng: random.Random):
         self.t, self.rng = truth, rng
         a = truth["agency"]
-        self.fmt = {"year": truth["report_year"], "next_year": truth["report_year"] + 1,
-                    "we": a["we"], "short": a["short"], "agency": truth["agency_name"],
-                    "upper": {"province": "省委省政府", "city": "市委市政府"}.get(
-                        a["level"], rng.choice(["区委区政府", "县委县政府", "上级部门", "党委政府"])),
-                    "province_short": truth["region"]["province"],
-                    "congress": ("党的十八大和十八届历次全会" if truth["report_year"] < 2018 else
-                                 "党的十九大和十九届历次全会" if truth["report_year"] < 2023 else "党的二十大")}
+        self.fmt = {
+            "year": truth["report_year"],
+            "next_year": truth["report_year"] + 1,
+            "we": a["we"],
+            "short": a["short"],
+            "agency": truth["agency_name"],
+            "upper": {"province": "省委省政府", "city": "市委市政府"}.get(
+                a["level"], rng.choice(["区委区政府", "县委县政府", "上级部门", "党委政府"])
+            ),
+            "province_short": truth["region"]["province"],
+            "congress": (
+                "党的十八大和十八届历次全会"
+                if truth["report_year"] < 2018
+                else "党的十九大和十九届历次全会"
+                if truth["report_year"] < 2023
+                else "党的二十大"
+            ),
+        }
 
     def fill(self, tmpl: str) -> str:
         r = self.rng
-        return tmpl.format(n1=r.randint(50, 3000), n2=r.randint(10, 900), n3=r.randint(3, 120),
-                           n4=r.randint(2, 60), n5=r.randint(1, 30), **self.fmt)
+        return tmpl.format(
+            n1=r.randint(50, 3000),
+            n2=r.randint(10, 900),
+            n3=r.randint(3, 120),
+            n4=r.randint(2, 60),
+            n5=r.randint(1, 30),
+            **self.fmt,
+        )
 
     def paras(self, bank: list[str], k: int) -> list[str]:
         out = [self.fill(s) for s in self.rng.sample(bank, min(k, len(bank)))]
@@ -494,18 +725,31 @@ def _narrative_sentences(truth: dict, rng: random.Random) -> list[str]:
     if "requests_received" in nar:
         n = nar["requests_received"]
         if n == 0:
-            out.append(rng.choice([f"{y}年，未收到社会组织或群众个人提出的政府信息公开申请。",
-                                   f"{y}年以来，未收到政府信息公开申请。"]))
+            out.append(
+                rng.choice(
+                    [f"{y}年，未收到社会组织或群众个人提出的政府信息公开申请。", f"{y}年以来，未收到政府信息公开申请。"]
+                )
+            )
         else:
             num = _cn(n) if (n < 100 and rng.random() < 0.15) else str(n)
-            out.append(rng.choice([
-                f"{y}年，共收到政府信息公开申请{num}件，均按规定时间办结。",
-                f"{y}年，共收到和受理政府信息公开申请{num}件，均在规定期限内办结。",
-                f"全年共新收政府信息公开申请{num}件，其中网上申请{max(0, n - n // 3)}件，信函申请{n // 3}件。",
-            ]))
+            out.append(
+                rng.choice(
+                    [
+                        f"{y}年，共收到政府信息公开申请{num}件，均按规定时间办结。",
+                        f"{y}年，共收到和受理政府信息公开申请{num}件，均在规定期限内办结。",
+                        f"全年共新收政府信息公开申请{num}件，其中网上申请{max(0, n - n // 3)}件，信函申请{n // 3}件。",
+                    ]
+                )
+            )
     if "requests_answered" in nar:
-        out.append(rng.choice([f"全年答复办理政府信息公开申请{nar['requests_answered']}件。",
-                               f"依申请公开答复数{nar['requests_answered']}件，均已书面形式答复申请人。"]))
+        out.append(
+            rng.choice(
+                [
+                    f"全年答复办理政府信息公开申请{nar['requests_answered']}件。",
+                    f"依申请公开答复数{nar['requests_answered']}件，均已书面形式答复申请人。",
+                ]
+            )
+        )
     if "reconsideration_total" in nar:
         s = f"涉及行政复议{nar['reconsideration_total']}件，被纠错{nar['reconsideration_corrected']}件"
         if "litigation_total" in nar:
@@ -520,7 +764,7 @@ def _narrative_sentences(truth: dict, rng: random.Random) -> list[str]:
 # table grids (one model for html, pipe and cell-per-line)
 # ----------------------------------------------------------------------------------------------
 class Cell:
-    __slots__ = ("parts", "rs", "cs", "key", "empty", "kind")
+    __slots__ = ("cs", "empty", "key", "kind", "parts", "rs")
 
     def __init__(self, parts, rs=1, cs=1, key=None, empty=False, kind="label"):
         self.parts = parts if isinstance(parts, list) else [parts]
@@ -551,16 +795,16 @@ class _Opts:
         self.empty_cells: list[list[str]] = []
         r = rng.random
         self.space_labels = r() < 0.25
-        self.heji = r() < 0.3                   # 合计 instead of 总计
-        self.typo_fuyi = r() < 0.08             # 行政法复议
+        self.heji = r() < 0.3  # 合计 instead of 总计
+        self.typo_fuyi = r() < 0.08  # 行政法复议
         self.num_style = rng.choices(["1.", "1、", "1．"], [6, 2, 1])[0]
-        self.fw_brackets = r() < 0.5            # （一） instead of (一)
-        self.repeat_group = r() < 0.2           # 三、本年度办理结果 repeated after a page break
-        self.split_labels = r() < 0.5           # 结果<br>纠正, 商业<br>企业
+        self.fw_brackets = r() < 0.5  # （一） instead of (一)
+        self.repeat_group = r() < 0.2  # 三、本年度办理结果 repeated after a page break
+        self.split_labels = r() < 0.5  # 结果<br>纠正, 商业<br>企业
         self.fw_digits = r() < 0.08
         self.empty_p = rng.choice([0.0, 0.0, 0.0, 0.3, 0.8]) if style in ("html_table", "pipe") else 0.0
-        self.yiqu = r() < 0.15                  # 已取信息 instead of 已获取信息
-        self.note = r() < 0.85                  # (区分处理的,只计这一情形,不计其他情形)
+        self.yiqu = r() < 0.15  # 已取信息 instead of 已获取信息
+        self.note = r() < 0.85  # (区分处理的,只计这一情形,不计其他情形)
         for flag in ("space_labels", "heji", "typo_fuyi", "repeat_group", "split_labels", "fw_digits"):
             if getattr(self, flag):
                 self.noise.append(flag)
@@ -602,25 +846,47 @@ def _t2_tables(truth: dict, o: _Opts) -> list[list[list[Cell]]]:
     M = L.TABLE2_MEASURES
     fwb = (lambda s: s.replace("(", "（").replace(")", "）")) if o.fw_brackets else (lambda s: s)
     if fmt == "2021":
-        blocks = [("（一）", ["made", "repealed", "in_force"], ["rules", "normative_documents"]),
-                  ("（五）", ["decisions"], ["licensing"]),
-                  ("（六）", ["decisions"], ["penalty", "coercion"]),
-                  ("（八）", ["amount_10k_yuan"], ["fees"])]
-        mlab = {"made": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
-                "decisions": "本年处理决定数量", "amount_10k_yuan": "本年收费金额（单位：万元）"}
-        ilab = {"rules": "规章", "normative_documents": "行政规范性文件", "licensing": "行政许可",
-                "penalty": "行政处罚", "coercion": "行政强制", "fees": "行政事业性收费"}
+        blocks = [
+            ("（一）", ["made", "repealed", "in_force"], ["rules", "normative_documents"]),
+            ("（五）", ["decisions"], ["licensing"]),
+            ("（六）", ["decisions"], ["penalty", "coercion"]),
+            ("（八）", ["amount_10k_yuan"], ["fees"]),
+        ]
+        mlab = {
+            "made": "本年制发件数",
+            "repealed": "本年废止件数",
+            "in_force": "现行有效件数",
+            "decisions": "本年处理决定数量",
+            "amount_10k_yuan": "本年收费金额（单位：万元）",
+        }
+        ilab = {
+            "rules": "规章",
+            "normative_documents": "行政规范性文件",
+            "licensing": "行政许可",
+            "penalty": "行政处罚",
+            "coercion": "行政强制",
+            "fees": "行政事业性收费",
+        }
     else:
-        blocks = [("（一）", ["new_made", "new_published", "total_published"], ["rules", "normative_documents"]),
-                  ("（五）", ["prior_year_items", "change", "decisions"], ["licensing", "other_services"]),
-                  ("（六）", ["prior_year_items", "change", "decisions"], ["penalty", "coercion"]),
-                  ("（八）", ["prior_year_items", "change"], ["fees"]),
-                  ("（九）", ["items", "amount"], ["procurement"])]
+        blocks = [
+            ("（一）", ["new_made", "new_published", "total_published"], ["rules", "normative_documents"]),
+            ("（五）", ["prior_year_items", "change", "decisions"], ["licensing", "other_services"]),
+            ("（六）", ["prior_year_items", "change", "decisions"], ["penalty", "coercion"]),
+            ("（八）", ["prior_year_items", "change"], ["fees"]),
+            ("（九）", ["items", "amount"], ["procurement"]),
+        ]
         mlab = {m: M[m] for m in M}
         mlab["amount"] = "采购总金额" + ("" if o.rng.random() < 0.5 else "（万元）")
-        ilab = {"rules": "规章", "normative_documents": "规范性文件", "licensing": "行政许可",
-                "other_services": "其他对外管理服务事项", "penalty": "行政处罚", "coercion": "行政强制",
-                "fees": "行政事业性收费", "procurement": "政府集中采购"}
+        ilab = {
+            "rules": "规章",
+            "normative_documents": "规范性文件",
+            "licensing": "行政许可",
+            "other_services": "其他对外管理服务事项",
+            "penalty": "行政处罚",
+            "coercion": "行政强制",
+            "fees": "行政事业性收费",
+            "procurement": "政府集中采购",
+        }
     split = o.rng.random() < 0.25
     if split:
         o.noise.append("t2_split_tables")
@@ -661,29 +927,56 @@ def _t2_tables(truth: dict, o: _Opts) -> list[list[list[Cell]]]:
 
 
 T3_LEAF_LABELS = {
-    "new_received": "一、本年新收政府信息公开申请数量", "carried_over": "二、上年结转政府信息公开申请数量",
-    "granted": "(一)予以公开", "partially_granted": "(二)部分公开",
-    "denied_state_secret": "1.属于国家秘密", "denied_law_forbidden": "2.其他法律行政法规禁止公开",
-    "denied_security_stability": "3.危及“三安全一稳定”", "denied_third_party_rights": "4.保护第三方合法权益",
-    "denied_internal_affairs": "5.属于三类内部事务信息", "denied_process_info": "6.属于四类过程性信息",
-    "denied_enforcement_file": "7.属于行政执法案卷", "denied_admin_query": "8.属于行政查询事项",
-    "unable_not_held": "1.本机关不掌握相关政府信息", "unable_needs_creation": "2.没有现成信息需要另行制作",
-    "unable_unclear": "3.补正后申请内容仍不明确", "rejected_petition": "1.信访举报投诉类申请",
-    "rejected_repeat": "2.重复申请", "rejected_publication": "3.要求提供公开出版物",
+    "new_received": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "(一)予以公开",
+    "partially_granted": "(二)部分公开",
+    "denied_state_secret": "1.属于国家秘密",
+    "denied_law_forbidden": "2.其他法律行政法规禁止公开",
+    "denied_security_stability": "3.危及“三安全一稳定”",
+    "denied_third_party_rights": "4.保护第三方合法权益",
+    "denied_internal_affairs": "5.属于三类内部事务信息",
+    "denied_process_info": "6.属于四类过程性信息",
+    "denied_enforcement_file": "7.属于行政执法案卷",
+    "denied_admin_query": "8.属于行政查询事项",
+    "unable_not_held": "1.本机关不掌握相关政府信息",
+    "unable_needs_creation": "2.没有现成信息需要另行制作",
+    "unable_unclear": "3.补正后申请内容仍不明确",
+    "rejected_petition": "1.信访举报投诉类申请",
+    "rejected_repeat": "2.重复申请",
+    "rejected_publication": "3.要求提供公开出版物",
     "rejected_excessive": "4.无正当理由大量反复申请",
     "rejected_confirmation": "5.要求行政机关确认或重新出具已获取信息",
     "other_no_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
     "other_unpaid_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "other_other": "3.其他", "other_total": "(六)其他处理", "total_processed": "(七)总计",
+    "other_other": "3.其他",
+    "other_total": "(六)其他处理",
+    "total_processed": "(七)总计",
     "carried_forward": "四、结转下年度继续办理",
 }
-T3_GROUPS = [("denied", "(三)不予公开", ["denied_state_secret", "denied_law_forbidden", "denied_security_stability",
-                                      "denied_third_party_rights", "denied_internal_affairs",
-                                      "denied_process_info", "denied_enforcement_file", "denied_admin_query"]),
-             ("unable", "(四)无法提供", ["unable_not_held", "unable_needs_creation", "unable_unclear"]),
-             ("rejected", "(五)不予处理", ["rejected_petition", "rejected_repeat", "rejected_publication",
-                                        "rejected_excessive", "rejected_confirmation"]),
-             ("other", "(六)其他处理", ["other_no_correction", "other_unpaid_fee", "other_other"])]
+T3_GROUPS = [
+    (
+        "denied",
+        "(三)不予公开",
+        [
+            "denied_state_secret",
+            "denied_law_forbidden",
+            "denied_security_stability",
+            "denied_third_party_rights",
+            "denied_internal_affairs",
+            "denied_process_info",
+            "denied_enforcement_file",
+            "denied_admin_query",
+        ],
+    ),
+    ("unable", "(四)无法提供", ["unable_not_held", "unable_needs_creation", "unable_unclear"]),
+    (
+        "rejected",
+        "(五)不予处理",
+        ["rejected_petition", "rejected_repeat", "rejected_publication", "rejected_excessive", "rejected_confirmation"],
+    ),
+    ("other", "(六)其他处理", ["other_no_correction", "other_unpaid_fee", "other_other"]),
+]
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
@@ -707,8 +1000,15 @@ def _t3_table(truth: dict, o: _Opts) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     rows.append([Cell(T3_NOTE, rs=3, cs=3), Cell("申请人情况", cs=7)])
     rows.append([Cell(o.lab("自然人"), rs=2), Cell("法人或其他组织", cs=5), Cell(o.total(), rs=2)])
-    rows.append([Cell(o.br("商业", "企业")), Cell(o.br("科研", "机构")), Cell(o.br("社会公", "益组织")),
-                 Cell(o.br("法律服", "务机构")), Cell("其他")])
+    rows.append(
+        [
+            Cell(o.br("商业", "企业")),
+            Cell(o.br("科研", "机构")),
+            Cell(o.br("社会公", "益组织")),
+            Cell(o.br("法律服", "务机构")),
+            Cell("其他"),
+        ]
+    )
     for r in ("new_received", "carried_over"):
         rows.append([Cell(_t3_leaf_label(o, r), cs=3)] + _t3_rows_val(o, t3, r))
     # 三、本年度办理结果 block
@@ -748,10 +1048,12 @@ def _t4_table(truth: dict, o: _Opts) -> list[list[Cell]]:
     t4 = truth["table4"]
     fy = "行政法复议" if o.typo_fuyi else "行政复议"
     res = [o.br("结果", "维持"), o.br("结果", "纠正"), o.br("其他", "结果"), o.br("尚未", "审结"), [o.total()]]
-    rows = [[Cell(fy, cs=5), Cell("行政诉讼", cs=10)],
-            [Cell(p, rs=2) for p in res] + [Cell(o.lab("未经复议直接起诉"), cs=5), Cell("复议后起诉", cs=5)],
-            [Cell(list(p)) for p in res] * 2,
-            [o.val(t4[p][r], ("table4", p, r)) for p in L.T4_PROCS for r in L.T4_RESULTS]]
+    rows = [
+        [Cell(fy, cs=5), Cell("行政诉讼", cs=10)],
+        [Cell(p, rs=2) for p in res] + [Cell(o.lab("未经复议直接起诉"), cs=5), Cell("复议后起诉", cs=5)],
+        [Cell(list(p)) for p in res] * 2,
+        [o.val(t4[p][r], ("table4", p, r)) for p in L.T4_PROCS for r in L.T4_RESULTS],
+    ]
     return rows
 
 
@@ -816,7 +1118,7 @@ def t4_run_splits(s: str, limit: int = 8) -> list[list[int]]:
                     group(p + len(t), g + 1, acc + parts + [sum(parts)])
                 return
             for ln in range(1, 6):
-                part = s[p:p + ln]
+                part = s[p : p + ln]
                 if len(part) < ln or not _int_ok(part):
                     break
                 four(p + ln, k + 1, parts + [int(part)])
@@ -830,8 +1132,12 @@ def t4_run_splits(s: str, limit: int = 8) -> list[list[int]]:
 def _num_tokens_splits(s: str, kinds: list[str], limit: int = 2) -> int:
     """Number of ways (up to limit) to split s into len(kinds) numbers; kind: int | neg | dec."""
     import re
-    pat = {"int": re.compile(r"0|[1-9]\d*"), "neg": re.compile(r"-?(?:0|[1-9]\d*)"),
-           "dec": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")}
+
+    pat = {
+        "int": re.compile(r"0|[1-9]\d*"),
+        "neg": re.compile(r"-?(?:0|[1-9]\d*)"),
+        "dec": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
+    }
     count = 0
 
     def rec(p: int, i: int) -> None:
@@ -855,17 +1161,25 @@ def _num_tokens_splits(s: str, kinds: list[str], limit: int = 2) -> int:
 # ----------------------------------------------------------------------------------------------
 def _title(truth: dict, rng: random.Random) -> str:
     y, a = truth["report_year"], truth["agency_name"]
-    return rng.choice([f"{a}{y}年政府信息公开工作年度报告", f"{a}{y}年政府信息公开工作年度报告",
-                       f"{y}年度{a}政府信息公开工作年度报告", f"{a}{y}年度政府信息公开工作年度报告"])
+    return rng.choice(
+        [
+            f"{a}{y}年政府信息公开工作年度报告",
+            f"{a}{y}年政府信息公开工作年度报告",
+            f"{y}年度{a}政府信息公开工作年度报告",
+            f"{a}{y}年度政府信息公开工作年度报告",
+        ]
+    )
 
 
 def _intro(truth: dict, rng: random.Random) -> str:
     y, a = truth["report_year"], truth["agency_name"]
-    return rng.choice([
-        f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定编制本报告。本报告中所列数据统计期限为{y}年1月1日至12月31日。",
-        f"本年度报告是根据《中华人民共和国政府信息公开条例》的要求，结合{a}政府信息公开年度工作情况编制而成。全文包括总体情况，主动公开政府信息情况，收到和处理政府信息公开申请情况，政府信息公开行政复议、行政诉讼情况，存在的主要问题及改进情况和其他需要报告的事项等六个方面。本年度报告中所列数据的统计期限从{y}年1月1日起到12月31日止。",
-        f"本报告依据《中华人民共和国政府信息公开条例》（国务院令第711号）和《国务院办公厅政府信息与政务公开办公室关于政府信息公开工作年度报告有关事项的通知》（国办公开办函〔2019〕60号）要求，结合{a}政府信息公开工作撰写而成。报告采用数据的统计期限为{y}年1月1日至{y}年12月31日。报告的电子版可在{a}网站下载。",
-    ])
+    return rng.choice(
+        [
+            f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定编制本报告。本报告中所列数据统计期限为{y}年1月1日至12月31日。",
+            f"本年度报告是根据《中华人民共和国政府信息公开条例》的要求，结合{a}政府信息公开年度工作情况编制而成。全文包括总体情况，主动公开政府信息情况，收到和处理政府信息公开申请情况，政府信息公开行政复议、行政诉讼情况，存在的主要问题及改进情况和其他需要报告的事项等六个方面。本年度报告中所列数据的统计期限从{y}年1月1日起到12月31日止。",
+            f"本报告依据《中华人民共和国政府信息公开条例》（国务院令第711号）和《国务院办公厅政府信息与政务公开办公室关于政府信息公开工作年度报告有关事项的通知》（国办公开办函〔2019〕60号）要求，结合{a}政府信息公开工作撰写而成。报告采用数据的统计期限为{y}年1月1日至{y}年12月31日。报告的电子版可在{a}网站下载。",
+        ]
+    )
 
 
 def _sections(truth: dict, rng: random.Random, title_present: bool) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -888,9 +1202,14 @@ def _sections(truth: dict, rng: random.Random, title_present: bool) -> tuple[str
         else:
             sec1.append(sh)
             sec1.extend(ps)
-    secs = [(SECTION_HEADS[0], sec1), (SECTION_HEADS[1], []), (SECTION_HEADS[2], []), (SECTION_HEADS[3], []),
-            (SECTION_HEADS[4], ctx.paras(P_PROBLEMS, rng.randint(1, 3))),
-            (SECTION_HEADS[5], ctx.paras(P_OTHER, 1))]
+    secs = [
+        (SECTION_HEADS[0], sec1),
+        (SECTION_HEADS[1], []),
+        (SECTION_HEADS[2], []),
+        (SECTION_HEADS[3], []),
+        (SECTION_HEADS[4], ctx.paras(P_PROBLEMS, rng.randint(1, 3))),
+        (SECTION_HEADS[5], ctx.paras(P_OTHER, 1)),
+    ]
     return _intro(truth, rng), secs
 
 
@@ -898,22 +1217,29 @@ def _pre2019_sections(truth: dict, rng: random.Random, title_present: bool = Tru
     ctx = _Ctx(truth, rng)
     gen = ctx.fill(rng.choice(P_GENERAL))
     if not title_present:
-        gen = (f"{truth['report_year']}年，{truth['agency_name']}认真贯彻落实《中华人民共和国政府信息公开条例》，"
-               "不断完善政府信息公开工作机制，扎实推进政府信息公开工作。")
+        gen = (
+            f"{truth['report_year']}年，{truth['agency_name']}认真贯彻落实《中华人民共和国政府信息公开条例》，"
+            "不断完善政府信息公开工作机制，扎实推进政府信息公开工作。"
+        )
     y = truth["report_year"]
     nar = truth["narrative"]
     req = []
     if "requests_received" in nar:
         n = nar["requests_received"]
-        req.append(f"{y}年，{ctx.fmt['we']}共受理政府信息公开申请{n}件，均已按规定答复。" if n else
-                   f"{y}年，{ctx.fmt['we']}未收到政府信息公开申请。")
-    secs = [(PRE2019_SECTIONS[0], [gen] + ctx.paras(P_MANAGE, 2)),
-            (PRE2019_SECTIONS[1], ctx.paras(P_ACTIVE, 3)),
-            (PRE2019_SECTIONS[2], ctx.paras(P_REQUEST, 1) + req),
-            (PRE2019_SECTIONS[3], [f"{y}年度，{ctx.fmt['we']}未收取政府信息公开相关费用，也未进行减免。"]),
-            (PRE2019_SECTIONS[4], ["本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况。"]),
-            (PRE2019_SECTIONS[5], ctx.paras(P_PROBLEMS, 2)),
-            (PRE2019_SECTIONS[6], ["无。"])]
+        req.append(
+            f"{y}年，{ctx.fmt['we']}共受理政府信息公开申请{n}件，均已按规定答复。"
+            if n
+            else f"{y}年，{ctx.fmt['we']}未收到政府信息公开申请。"
+        )
+    secs = [
+        (PRE2019_SECTIONS[0], [gen] + ctx.paras(P_MANAGE, 2)),
+        (PRE2019_SECTIONS[1], ctx.paras(P_ACTIVE, 3)),
+        (PRE2019_SECTIONS[2], ctx.paras(P_REQUEST, 1) + req),
+        (PRE2019_SECTIONS[3], [f"{y}年度，{ctx.fmt['we']}未收取政府信息公开相关费用，也未进行减免。"]),
+        (PRE2019_SECTIONS[4], ["本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况。"]),
+        (PRE2019_SECTIONS[5], ctx.paras(P_PROBLEMS, 2)),
+        (PRE2019_SECTIONS[6], ["无。"]),
+    ]
     return secs
 
 
@@ -937,6 +1263,7 @@ def _spam(text: str, rng: random.Random, terms: list[str]) -> str:
 
 def _fw_prose(text: str, rng: random.Random) -> str:
     import re
+
     return re.sub(r"\d+", lambda m: m.group(0).translate(FW) if rng.random() < 0.3 else m.group(0), text)
 
 
@@ -945,9 +1272,18 @@ def _date_cn(d: str) -> str:
     return f"{int(y)}年{int(m)}月{int(dd)}日"
 
 
-PROV_ABBR = {"浙江省": "浙", "安徽省": "皖", "江苏省": "苏", "广东省": "粤", "四川省": "川", "湖北省": "鄂",
-             "湖南省": "湘", "福建省": "闽", "河南省": "豫"}
-CHROME_NAV = ["首页", "政务公开", "政务服务", "互动交流", "走进" , "专题专栏", "数据开放"]
+PROV_ABBR = {
+    "浙江省": "浙",
+    "安徽省": "皖",
+    "江苏省": "苏",
+    "广东省": "粤",
+    "四川省": "川",
+    "湖北省": "鄂",
+    "湖南省": "湘",
+    "福建省": "闽",
+    "河南省": "豫",
+}
+CHROME_NAV = ["首页", "政务公开", "政务服务", "互动交流", "走进", "专题专栏", "数据开放"]
 BIG_PIPES = "|" * 400
 
 
@@ -955,15 +1291,16 @@ def _header_block(truth: dict, rng: random.Random) -> list[str]:
     d = truth["published_date"]
     idx = f"{rng.randint(100000000, 999999999)}/{truth['report_year'] + 1}-{rng.randint(1, 99999):05d}"
     publisher = rng.choice([truth["agency_name"], truth["agency_name"], "市政府办公厅", "区政府办公室"])
-    return [f"索引号：{idx} 公开方式：主动公开", f"文号： 公开日期：{d}",
-            f"发布单位：{publisher} 主题分类：其他"]
+    return [f"索引号：{idx} 公开方式：主动公开", f"文号： 公开日期：{d}", f"发布单位：{publisher} 主题分类：其他"]
 
 
 def _footer_lines(truth: dict, rng: random.Random) -> list[str]:
     prov = PROV_ABBR.get(truth["region"]["province"], "浙")
     gov = truth["region"]["city"] + "人民政府"
-    return [f"{gov}主办 {truth['region']['city']}大数据发展管理中心承办 网站标识码{rng.randint(1000000000, 9999999999)}",
-            f"{prov}公网安备 {rng.randint(10 ** 13, 10 ** 14 - 1)}号 {prov}ICP备{rng.randint(10000000, 99999999)}号-1"]
+    return [
+        f"{gov}主办 {truth['region']['city']}大数据发展管理中心承办 网站标识码{rng.randint(1000000000, 9999999999)}",
+        f"{prov}公网安备 {rng.randint(10**13, 10**14 - 1)}号 {prov}ICP备{rng.randint(10000000, 99999999)}号-1",
+    ]
 
 
 # ---------- text renderers ---------------------------------------------------------------------
@@ -992,7 +1329,7 @@ def _cpl_cells(table: list[list[Cell]], rng: random.Random) -> list[str]:
 
 
 def _glued_t2(truth: dict, o: _Opts) -> list[str]:
-    fmt, t2 = truth["format_version"], truth["table2"]
+    _fmt, t2 = truth["format_version"], truth["table2"]
     lines = []
     for tbl in _t2_tables(truth, o):
         for row in tbl:
@@ -1014,8 +1351,11 @@ def _glued_t2(truth: dict, o: _Opts) -> list[str]:
 
 def _glued_t3(truth: dict, o: _Opts, meta: dict) -> list[str]:
     fmt, t3 = truth["format_version"], truth["table3"]
-    lines = [T3_NOTE.replace("（", "(").replace("）", ")") + "申请人情况", "自然人法人或其他组织" + o.total(),
-             "商业企业科研机构社会公益组织法律服务机构其他"]
+    lines = [
+        T3_NOTE.replace("（", "(").replace("）", ")") + "申请人情况",
+        "自然人法人或其他组织" + o.total(),
+        "商业企业科研机构社会公益组织法律服务机构其他",
+    ]
     rows = L.T3_ROWS_2021 if fmt == "2021" else L.T3_ROWS_2019
     group_of = {leaf: (g, glab) for g, glab, leaves in T3_GROUPS for leaf in leaves}
     joined_labels = o.rng.random() < 0.5
@@ -1038,7 +1378,7 @@ def _glued_t3(truth: dict, o: _Opts, meta: dict) -> list[str]:
         if first_of_group:
             lab = g[1] + lab
         if cur and joined_labels and g and not first_of_group:
-            cur += lab + digits      # "…00000002.其他法律行政法规禁止公开0000000"
+            cur += lab + digits  # "…00000002.其他法律行政法规禁止公开0000000"
             continue
         if cur:
             lines.append(cur)
@@ -1054,12 +1394,16 @@ def _glued_t4(truth: dict, o: _Opts, meta: dict) -> list[str]:
     sols = t4_run_splits(run)
     want = [t4[p][r] for p in L.T4_PROCS for r in L.T4_RESULTS]
     for gi, p in enumerate(L.T4_PROCS):
-        vals = {tuple(s[gi * 5:(gi + 1) * 5]) for s in sols}
-        if len(sols) == 0 or len(vals) != 1 or list(vals)[0] != tuple(want[gi * 5:(gi + 1) * 5]):
+        vals = {tuple(s[gi * 5 : (gi + 1) * 5]) for s in sols}
+        if len(sols) == 0 or len(vals) != 1 or next(iter(vals)) != tuple(want[gi * 5 : (gi + 1) * 5]):
             meta["glued_ambiguous"].append(["table4", p])
     tot = o.total()
-    return [fy + "行政诉讼", "结果维持结果纠正其他结果尚未审结" + tot + "未经复议直接起诉复议后起诉",
-            ("结果维持结果纠正其他结果尚未审结" + tot) * 2, run]
+    return [
+        fy + "行政诉讼",
+        "结果维持结果纠正其他结果尚未审结" + tot + "未经复议直接起诉复议后起诉",
+        ("结果维持结果纠正其他结果尚未审结" + tot) * 2,
+        run,
+    ]
 
 
 def _text_doc(truth: dict, rng: random.Random, style: str, meta: dict) -> str:
@@ -1069,7 +1413,7 @@ def _text_doc(truth: dict, rng: random.Random, style: str, meta: dict) -> str:
     pre = truth["format_version"] == "pre2019"
     lines: list[str] = []
     chrome = rng.random() < 0.6 or style == "prose_only"
-    blob = style == "prose_only" and not pre and rng.random() < 0.6   # seeds 000/004: one long line per block
+    blob = style == "prose_only" and not pre and rng.random() < 0.6  # seeds 000/004: one long line per block
     if chrome and rng.random() < 0.5:
         lines.append("您当前的位置： |")
         lines.append("|")
@@ -1080,8 +1424,10 @@ def _text_doc(truth: dict, rng: random.Random, style: str, meta: dict) -> str:
     if title_present:
         lines.append(title + (" | " + BIG_PIPES[: rng.randint(100, 400)] if chrome and rng.random() < 0.6 else ""))
         if chrome:
-            lines.append(f"时间：{truth['published_date']} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"
-                         f"      来源：{truth['region']['city']}人民政府门户网站      浏览次数：")
+            lines.append(
+                f"时间：{truth['published_date']} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"
+                f"      来源：{truth['region']['city']}人民政府门户网站      浏览次数："
+            )
     if chrome and rng.random() < 0.5:
         lines.append("| " + BIG_PIPES[: rng.randint(100, 400)])
     if pre:
@@ -1103,12 +1449,18 @@ def _text_doc(truth: dict, rng: random.Random, style: str, meta: dict) -> str:
                         block += _pipe_rows(t, rng) if style == "pipe" else _cpl_cells(t, rng)
             elif si == 2:
                 t = _t3_table(truth, o)
-                block += _glued_t3(truth, o, meta) if style == "glued" else (
-                    _pipe_rows(t, rng) if style == "pipe" else _cpl_cells(t, rng))
+                block += (
+                    _glued_t3(truth, o, meta)
+                    if style == "glued"
+                    else (_pipe_rows(t, rng) if style == "pipe" else _cpl_cells(t, rng))
+                )
             else:
                 t = _t4_table(truth, o)
-                block += _glued_t4(truth, o, meta) if style == "glued" else (
-                    _pipe_rows(t, rng) if style == "pipe" else _cpl_cells(t, rng))
+                block += (
+                    _glued_t4(truth, o, meta)
+                    if style == "glued"
+                    else (_pipe_rows(t, rng) if style == "pipe" else _cpl_cells(t, rng))
+                )
         body.append(block)  # type: ignore[arg-type]
     sign = [truth["agency_name"], _date_cn(truth["published_date"])]
     out_body: list[str] = []
@@ -1119,7 +1471,9 @@ def _text_doc(truth: dict, rng: random.Random, style: str, meta: dict) -> str:
         out_body.append(" ".join(first + blocks[0] + [blocks[1][0]]))
         for b in blocks[2:4]:
             out_body.append(" ".join(b))
-        out_body.append(" ".join(sum(blocks[4:], []) + sign) + " | " + BIG_PIPES[: rng.randint(50, 400)])
+        out_body.append(
+            " ".join(functools.reduce(operator.iadd, blocks[4:], []) + sign) + " | " + BIG_PIPES[: rng.randint(50, 400)]
+        )
     else:
         for b in body:
             out_body.extend([b] if isinstance(b, str) else b)
@@ -1302,8 +1656,9 @@ CN_NUM = set("零〇一二两三四五六七八九十百千万")
 
 def _cut(text: str, k: int) -> int:
     """A split point at or after k that does not fall inside a run of digits."""
-    while 0 < k < len(text) and ((text[k - 1].isdigit() and text[k].isdigit())
-                                 or (text[k - 1] in CN_NUM and text[k] in CN_NUM)):
+    while 0 < k < len(text) and (
+        (text[k - 1].isdigit() and text[k].isdigit()) or (text[k - 1] in CN_NUM and text[k] in CN_NUM)
+    ):
         k += 1
     return k
 
@@ -1314,8 +1669,13 @@ def _wrap(text: str, width: int = 38) -> str:
     for i, ch in enumerate(text):
         out.append(ch)
         n += 1
-        if (n >= width and i + 1 < len(text) and "\u4e00" <= ch <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff"
-                and not (ch in CN_NUM and text[i + 1] in CN_NUM)):
+        if (
+            n >= width
+            and i + 1 < len(text)
+            and "\u4e00" <= ch <= "\u9fff"
+            and "\u4e00" <= text[i + 1] <= "\u9fff"
+            and not (ch in CN_NUM and text[i + 1] in CN_NUM)
+        ):
             out.append("\r\n")
             n = 0
     return "".join(out)
@@ -1334,28 +1694,35 @@ class _Html:
             return _esc(text)
         r = self.rng
         if num:
-            style = "font-size:10.0pt;font-family:\"Times New Roman\",serif;color:black"
+            style = 'font-size:10.0pt;font-family:"Times New Roman",serif;color:black'
             return f"<span lang=EN-US style='{style}'>{_esc(text)}</span>"
         style = "font-size:10.0pt;font-family:宋体;mso-bidi-font-family:宋体;color:black"
         if len(text) > 4 and r.random() < 0.5:
             k = _cut(text, r.randint(1, len(text) - 1))
-            return (f"<span style='{style}'>{_esc(text[:k])}</span>"
-                    f"<span style='{style}'>{_esc(text[k:])}</span>")
+            return f"<span style='{style}'>{_esc(text[:k])}</span><span style='{style}'>{_esc(text[k:])}</span>"
         return f"<span style='{style}'>{_esc(text)}</span>"
 
     def para(self, text: str, cls_body: bool = True) -> str:
         if not self.word:
-            return f"<p style=\"text-indent:2em;\">{_esc(text)}</p>" if self.rng.random() < 0.7 else f"<p>{_esc(text)}</p>"
-        style = ("font-size:16.0pt;font-family:仿宋_GB2312;mso-hansi-font-family:\"Times New Roman\";"
-                 "mso-bidi-font-family:\"Times New Roman\"")
+            return (
+                f'<p style="text-indent:2em;">{_esc(text)}</p>' if self.rng.random() < 0.7 else f"<p>{_esc(text)}</p>"
+            )
+        style = (
+            'font-size:16.0pt;font-family:仿宋_GB2312;mso-hansi-font-family:"Times New Roman";'
+            'mso-bidi-font-family:"Times New Roman"'
+        )
         # Word splits runs wherever formatting (or revision ids) change
         chunks, i = [], 0
         while i < len(text):
             j = _cut(text, min(len(text), i + self.rng.randint(20, 90)))
             chunks.append(f"<span style='{style}'>{_esc(_wrap(text[i:j]))}</span>")
             i = j
-        return ("<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0;line-height:28.0pt;"
-                "mso-line-height-rule:exactly'>" + "".join(chunks) + "<span lang=EN-US style='font-size:16.0pt'><o:p></o:p></span></p>")
+        return (
+            "<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0;line-height:28.0pt;"
+            "mso-line-height-rule:exactly'>"
+            + "".join(chunks)
+            + "<span lang=EN-US style='font-size:16.0pt'><o:p></o:p></span></p>"
+        )
 
     def cell(self, c: Cell, width: int) -> str:
         attrs = ""
@@ -1365,8 +1732,11 @@ class _Html:
             attrs += f" colspan={c.cs}" if self.word else f' colspan="{c.cs}"'
         r = self.rng
         if c.empty:
-            inner = r.choice(["", "&nbsp;", " ", "<p>&nbsp;</p>"]) if not self.word else \
-                "<p class=MsoNormal align=center style='text-align:center'><span lang=EN-US style='font-size:10.0pt'><o:p>&nbsp;</o:p></span></p>"
+            inner = (
+                r.choice(["", "&nbsp;", " ", "<p>&nbsp;</p>"])
+                if not self.word
+                else "<p class=MsoNormal align=center style='text-align:center'><span lang=EN-US style='font-size:10.0pt'><o:p>&nbsp;</o:p></span></p>"
+            )
         elif c.kind == "value":
             inner = self.span(c.text, num=True)
             if self.word:
@@ -1375,18 +1745,27 @@ class _Html:
             parts = [p for p in c.parts]
             if len(parts) > 1:
                 if r.random() < 0.5:
-                    inner = "<br>".join(self.span(p) for p in parts) if not self.word else \
-                        "<p class=MsoNormal align=center style='text-align:center'>" + "<br>".join(self.span(p) for p in parts) + "</p>"
+                    inner = (
+                        "<br>".join(self.span(p) for p in parts)
+                        if not self.word
+                        else "<p class=MsoNormal align=center style='text-align:center'>"
+                        + "<br>".join(self.span(p) for p in parts)
+                        + "</p>"
+                    )
                 else:
-                    inner = "".join(f"<p{' class=MsoNormal align=center' if self.word else ''}>{self.span(p)}</p>" for p in parts)
+                    inner = "".join(
+                        f"<p{' class=MsoNormal align=center' if self.word else ''}>{self.span(p)}</p>" for p in parts
+                    )
             else:
                 inner = self.span(parts[0])
                 if self.word:
                     inner = f"<p class=MsoNormal align=center style='text-align:center'>{inner}<span lang=EN-US style='font-size:10.0pt'><o:p></o:p></span></p>"
         if self.word:
             w = 40 + 20 * c.cs
-            style = (f"width:{w * 0.75:.2f}pt;border:solid windowtext 1.0pt;border-top:none;"
-                     "mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt")
+            style = (
+                f"width:{w * 0.75:.2f}pt;border:solid windowtext 1.0pt;border-top:none;"
+                "mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt"
+            )
             return f"<td width={w}{attrs} style='{style}'>{inner}</td>"
         if r.random() < 0.3:
             return f'<td{attrs} style="border:1px solid #000;text-align:center;">{inner}</td>'
@@ -1396,13 +1775,21 @@ class _Html:
         r = self.rng
         out = []
         if self.word:
-            out.append("<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=620 "
-                       "style='width:465.0pt;border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;"
-                       "mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>")
+            out.append(
+                "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=620 "
+                "style='width:465.0pt;border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;"
+                "mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>"
+            )
         else:
-            out.append(r.choice(['<table border="1" cellspacing="0" cellpadding="0" width="100%">',
-                                 '<table class="MsoTableGrid" style="border-collapse:collapse;" align="center">',
-                                 "<table>"]))
+            out.append(
+                r.choice(
+                    [
+                        '<table border="1" cellspacing="0" cellpadding="0" width="100%">',
+                        '<table class="MsoTableGrid" style="border-collapse:collapse;" align="center">',
+                        "<table>",
+                    ]
+                )
+            )
         if not self.word and r.random() < 0.5:
             out.append("<tbody>")
         width = max(sum(c.cs for c in row) for row in rows[:1]) if rows else 0
@@ -1449,26 +1836,39 @@ def _html_doc(truth: dict, rng: random.Random, style: str, meta: dict, charset: 
     content: list[str] = []
     if title_present and (standalone_word or rng.random() < 0.3):
         if word:
-            content.append("<p class=MsoNormal align=center style='text-align:center;line-height:28.0pt;mso-line-height-rule:exactly'>"
-                           f"<b><span style='font-size:22.0pt;font-family:方正小标宋简体'>{_esc(title)}</span></b>"
-                           "<b><span lang=EN-US style='font-size:22.0pt'><o:p></o:p></span></b></p>")
+            content.append(
+                "<p class=MsoNormal align=center style='text-align:center;line-height:28.0pt;mso-line-height-rule:exactly'>"
+                f"<b><span style='font-size:22.0pt;font-family:方正小标宋简体'>{_esc(title)}</span></b>"
+                "<b><span lang=EN-US style='font-size:22.0pt'><o:p></o:p></span></b></p>"
+            )
         else:
-            content.append(f"<p style=\"text-align:center;\"><strong>{_esc(title)}</strong></p>")
+            content.append(f'<p style="text-align:center;"><strong>{_esc(title)}</strong></p>')
     if title_present or rng.random() < 0.5:
         content.append(h.para(intro))
     for si, (head, paras) in enumerate(secs):
         if word:
-            content.append("<p class=MsoNormal style='text-indent:32.0pt;line-height:28.0pt'><b><span style='font-size:16.0pt;font-family:黑体'>"
-                           f"{_esc(head)}</span></b><span lang=EN-US style='font-size:16.0pt'><o:p></o:p></span></p>")
+            content.append(
+                "<p class=MsoNormal style='text-indent:32.0pt;line-height:28.0pt'><b><span style='font-size:16.0pt;font-family:黑体'>"
+                f"{_esc(head)}</span></b><span lang=EN-US style='font-size:16.0pt'><o:p></o:p></span></p>"
+            )
         else:
-            content.append(rng.choice([f"<p><strong>{_esc(head)}</strong></p>", f"<h3>{_esc(head)}</h3>",
-                                       f"<p style=\"text-indent:2em;\"><b>{_esc(head)}</b></p>"]))
+            content.append(
+                rng.choice(
+                    [
+                        f"<p><strong>{_esc(head)}</strong></p>",
+                        f"<h3>{_esc(head)}</h3>",
+                        f'<p style="text-indent:2em;"><b>{_esc(head)}</b></p>',
+                    ]
+                )
+            )
         for p in paras:
             content.append(h.para(p))
         if not pre and 1 <= si <= 3:
             if style == "prose_only":
-                content.append(f'<p style="text-align:center"><img src="/picture/0/{rng.randint(10 ** 11, 10 ** 12)}.jpg" '
-                               f'width="{rng.randint(550, 700)}" alt="" /></p>')
+                content.append(
+                    f'<p style="text-align:center"><img src="/picture/0/{rng.randint(10**11, 10**12)}.jpg" '
+                    f'width="{rng.randint(550, 700)}" alt="" /></p>'
+                )
                 continue
             if si == 1:
                 tbls = _t2_tables(truth, o)
@@ -1483,82 +1883,124 @@ def _html_doc(truth: dict, rng: random.Random, style: str, meta: dict, charset: 
                 if word:
                     content.append("<p class=MsoNormal><span lang=EN-US><o:p>&nbsp;</o:p></span></p>")
     sig_align = "right"
-    content.append(f'<p style="text-align:{sig_align}">{_esc(truth["agency_name"])}</p>'
-                   f'<p style="text-align:{sig_align}">{_esc(_date_cn(truth["published_date"]))}</p>')
+    content.append(
+        f'<p style="text-align:{sig_align}">{_esc(truth["agency_name"])}</p>'
+        f'<p style="text-align:{sig_align}">{_esc(_date_cn(truth["published_date"]))}</p>'
+    )
     body_html = "\n".join(content)
     meta["empty_cells"] = o.empty_cells
     meta["noise"] += o.noise
     charset_meta = ""
     if charset:
-        charset_meta = (f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" />'
-                        if rng.random() < 0.6 else f'<meta charset="{charset}">')
-    head_title = title if title_present else rng.choice(["政府信息公开年报", f"{truth['region']['city']}人民政府门户网站"])
+        charset_meta = (
+            f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" />'
+            if rng.random() < 0.6
+            else f'<meta charset="{charset}">'
+        )
+    head_title = (
+        title if title_present else rng.choice(["政府信息公开年报", f"{truth['region']['city']}人民政府门户网站"])
+    )
     if standalone_word:
         meta["page"] = "word"
-        return ("<html xmlns:v=\"urn:schemas-microsoft-com:vml\"\nxmlns:o=\"urn:schemas-microsoft-com:office:office\"\n"
-                "xmlns:w=\"urn:schemas-microsoft-com:office:word\"\nxmlns:m=\"http://schemas.microsoft.com/office/2004/12/omml\"\n"
-                "xmlns=\"http://www.w3.org/TR/REC-html40\">\n\n<head>\n" + charset_meta +
-                "\n<meta name=ProgId content=Word.Document>\n<meta name=Generator content=\"Microsoft Word 15\">\n"
-                f"<title>{_esc(head_title)}</title>\n" +
-                WORD_XML.format(author=rng.choice(["Administrator", "user", "dell", "lenovo"]),
-                                rev=rng.randint(2, 30), tt=rng.randint(5, 600), y=truth["report_year"] + 1,
-                                d=rng.randint(1, 28), h=rng.randint(1, 9), pages=rng.randint(4, 12),
-                                words=rng.randint(800, 9000), chars=rng.randint(4000, 50000),
-                                lines=rng.randint(100, 900), paras=rng.randint(20, 200)) +
-                WORD_STYLE + "</head>\n\n<body lang=ZH-CN style='tab-interval:21.0pt;text-justify-trim:punctuation'>\n\n"
-                "<div class=WordSection1 style='layout-grid:15.6pt'>\n\n" + body_html + "\n\n</div>\n\n</body>\n\n</html>\n")
+        return (
+            '<html xmlns:v="urn:schemas-microsoft-com:vml"\nxmlns:o="urn:schemas-microsoft-com:office:office"\n'
+            'xmlns:w="urn:schemas-microsoft-com:office:word"\nxmlns:m="http://schemas.microsoft.com/office/2004/12/omml"\n'
+            'xmlns="http://www.w3.org/TR/REC-html40">\n\n<head>\n'
+            + charset_meta
+            + '\n<meta name=ProgId content=Word.Document>\n<meta name=Generator content="Microsoft Word 15">\n'
+            f"<title>{_esc(head_title)}</title>\n"
+            + WORD_XML.format(
+                author=rng.choice(["Administrator", "user", "dell", "lenovo"]),
+                rev=rng.randint(2, 30),
+                tt=rng.randint(5, 600),
+                y=truth["report_year"] + 1,
+                d=rng.randint(1, 28),
+                h=rng.randint(1, 9),
+                pages=rng.randint(4, 12),
+                words=rng.randint(800, 9000),
+                chars=rng.randint(4000, 50000),
+                lines=rng.randint(100, 900),
+                paras=rng.randint(20, 200),
+            )
+            + WORD_STYLE
+            + "</head>\n\n<body lang=ZH-CN style='tab-interval:21.0pt;text-justify-trim:punctuation'>\n\n"
+            "<div class=WordSection1 style='layout-grid:15.6pt'>\n\n" + body_html + "\n\n</div>\n\n</body>\n\n</html>\n"
+        )
     meta["page"] = "portal"
     city = truth["region"]["city"]
-    nav = "".join(f'<li><a href="/col/col{rng.randint(1000, 99999)}/index.html" target="_blank">{n}</a></li>'
-                  for n in CHROME_NAV)
+    nav = "".join(
+        f'<li><a href="/col/col{rng.randint(1000, 99999)}/index.html" target="_blank">{n}</a></li>' for n in CHROME_NAV
+    )
     info_tbl = ""
     if rng.random() < 0.5:
         hb = _header_block(truth, rng)
         meta["header_block"] = True
-        info_tbl = ('<table class="xxgk_table" width="100%"><tr><td>' +
-                    "</td></tr><tr><td>".join(_esc(x) for x in hb) + "</td></tr></table>")
+        info_tbl = (
+            '<table class="xxgk_table" width="100%"><tr><td>'
+            + "</td></tr><tr><td>".join(_esc(x) for x in hb)
+            + "</td></tr></table>"
+        )
     scripts = [
         '<script type="text/javascript" src="/script/jquery-1.11.3.min.js"></script>',
-        "<script type=\"text/javascript\">\nvar _hmt = _hmt || [];\n(function() {\n  var hm = document.createElement(\"script\");\n"
-        f"  hm.src = \"https://hm.baidu.com/hm.js?{rng.getrandbits(128):032x}\";\n  var s = document.getElementsByTagName(\"script\")[0];\n"
+        '<script type="text/javascript">\nvar _hmt = _hmt || [];\n(function() {\n  var hm = document.createElement("script");\n'
+        f'  hm.src = "https://hm.baidu.com/hm.js?{rng.getrandbits(128):032x}";\n  var s = document.getElementsByTagName("script")[0];\n'
         "  s.parentNode.insertBefore(hm, s);\n})();\n</script>",
     ]
     if rng.random() < 0.4:
-        scripts.append("<script>\nvar shareTitle = '" + head_title.replace("'", "") + "';\n"
-                       "document.write('<table class=\"share\"><tr><td>分享到：</td><td>微信</td><td>微博</td></tr></table>');\n"
-                       "</script>")
+        scripts.append(
+            "<script>\nvar shareTitle = '" + head_title.replace("'", "") + "';\n"
+            "document.write('<table class=\"share\"><tr><td>分享到：</td><td>微信</td><td>微博</td></tr></table>');\n"
+            "</script>"
+        )
         meta["noise"].append("script_table")
-    article = (f'<div class="article"><h1 class="title" id="ivs_title">{_esc(title) if title_present else ""}</h1>'
-               f'<div class="info"><span>发布日期：{truth["published_date"]}</span><span>来源：{_esc(city)}人民政府门户网站</span>'
-               '<span>浏览次数：<script>document.write(Math.floor(Math.random()*1000))</script></span>'
-               '<span>字体：[<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
-               '<a href="javascript:doZoom(14)">小</a>]</span></div>'
-               f'{info_tbl}<div class="content" id="zoom">\n<!--ZJEG_RSS.content.begin--><meta name="ContentStart">\n'
-               f"{body_html}\n<meta name=\"ContentEnd\"><!--ZJEG_RSS.content.end-->\n</div>"
-               '<div class="print">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</div>'
-               "</div>")
+    article = (
+        f'<div class="article"><h1 class="title" id="ivs_title">{_esc(title) if title_present else ""}</h1>'
+        f'<div class="info"><span>发布日期：{truth["published_date"]}</span><span>来源：{_esc(city)}人民政府门户网站</span>'
+        "<span>浏览次数：<script>document.write(Math.floor(Math.random()*1000))</script></span>"
+        '<span>字体：[<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
+        '<a href="javascript:doZoom(14)">小</a>]</span></div>'
+        f'{info_tbl}<div class="content" id="zoom">\n<!--ZJEG_RSS.content.begin--><meta name="ContentStart">\n'
+        f'{body_html}\n<meta name="ContentEnd"><!--ZJEG_RSS.content.end-->\n</div>'
+        '<div class="print">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</div>'
+        "</div>"
+    )
     if not title_present:
         article = article.replace('<h1 class="title" id="ivs_title"></h1>', "")
     if rng.random() < 0.35:
         meta["noise"].append("layout_table")
-        article = ('<table width="1000" border="0" align="center" cellpadding="0" cellspacing="0"><tr><td valign="top">'
-                   '<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr><td class="bt_content">'
-                   + article + "</td></tr></table></td></tr></table>")
-    footer = ('<div class="footer"><p>' + "</p><p>".join(_esc(x) for x in _footer_lines(truth, rng)) +
-              f'</p><p>建议使用1366*768分辨率 IE9以上版本浏览器</p></div>')
-    return ("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" "
-            "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
-            "<html xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n" + charset_meta +
-            f"\n<title>{_esc(head_title)}</title>\n<meta name=\"SiteName\" content=\"{_esc(city)}人民政府门户网站\">\n"
-            f"<meta name=\"ArticleTitle\" content=\"{_esc(head_title)}\">\n<meta name=\"PubDate\" content=\"{truth['published_date']} 10:00\">\n"
-            "<link href=\"/css/style.css\" rel=\"stylesheet\" type=\"text/css\" />\n<style type=\"text/css\">\n"
-            ".content p{line-height:2em;font-size:16px;} .content table{margin:0 auto;} .footer{background:#ededed;}\n</style>\n"
-            + scripts[0] + "\n</head>\n<body>\n"
-            f'<div class="top"><div class="logo"><img src="/images/logo.png" alt="{_esc(city)}人民政府"></div>'
-            f'<div class="nav"><ul>{nav}</ul></div></div>\n'
-            '<div class="position">您当前的位置：<a href="/">首页</a> &gt; <a href="/col/col1229000/">政府信息公开</a> &gt; '
-            '<span>政府信息公开年报</span></div>\n' + article + "\n" + footer + "\n" + "\n".join(scripts[1:]) +
-            "\n</body>\n</html>\n")
+        article = (
+            '<table width="1000" border="0" align="center" cellpadding="0" cellspacing="0"><tr><td valign="top">'
+            '<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr><td class="bt_content">'
+            + article
+            + "</td></tr></table></td></tr></table>"
+        )
+    footer = (
+        '<div class="footer"><p>'
+        + "</p><p>".join(_esc(x) for x in _footer_lines(truth, rng))
+        + "</p><p>建议使用1366*768分辨率 IE9以上版本浏览器</p></div>"
+    )
+    return (
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml">\n<head>\n'
+        + charset_meta
+        + f'\n<title>{_esc(head_title)}</title>\n<meta name="SiteName" content="{_esc(city)}人民政府门户网站">\n'
+        f'<meta name="ArticleTitle" content="{_esc(head_title)}">\n<meta name="PubDate" content="{truth["published_date"]} 10:00">\n'
+        '<link href="/css/style.css" rel="stylesheet" type="text/css" />\n<style type="text/css">\n'
+        ".content p{line-height:2em;font-size:16px;} .content table{margin:0 auto;} .footer{background:#ededed;}\n</style>\n"
+        + scripts[0]
+        + "\n</head>\n<body>\n"
+        f'<div class="top"><div class="logo"><img src="/images/logo.png" alt="{_esc(city)}人民政府"></div>'
+        f'<div class="nav"><ul>{nav}</ul></div></div>\n'
+        '<div class="position">您当前的位置：<a href="/">首页</a> &gt; <a href="/col/col1229000/">政府信息公开</a> &gt; '
+        "<span>政府信息公开年报</span></div>\n"
+        + article
+        + "\n"
+        + footer
+        + "\n"
+        + "\n".join(scripts[1:])
+        + "\n</body>\n</html>\n"
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1570,6 +2012,7 @@ _CONV: dict[str, Any] = {}
 def _s2t(text: str) -> str:
     if "s2t" not in _CONV:
         import opencc
+
         _CONV["s2t"] = opencc.OpenCC("s2t")
     return _CONV["s2t"].convert(text)
 
@@ -1586,13 +2029,28 @@ def render(truth: dict, rng: random.Random, style: str | None = None) -> tuple[b
         style = "prose_only"
     kind = "html" if style == "html_table" or (style == "prose_only" and rng.random() < 0.4) else "text"
     enc = rng.choices(["utf-8", "utf-8-sig", "gbk", "gb18030"], [62, 8, 24, 6])[0]
-    meta: dict[str, Any] = {"style": style, "kind": kind, "encoding": enc, "meta_charset": None, "bom": enc == "utf-8-sig",
-                            "traditional": False, "spam": [], "empty_cells": [], "noise": [], "glued_ambiguous": [],
-                            "title": True, "header_block": False}
+    meta: dict[str, Any] = {
+        "style": style,
+        "kind": kind,
+        "encoding": enc,
+        "meta_charset": None,
+        "bom": enc == "utf-8-sig",
+        "traditional": False,
+        "spam": [],
+        "empty_cells": [],
+        "noise": [],
+        "glued_ambiguous": [],
+        "title": True,
+        "header_block": False,
+    }
     if kind == "html":
         charset = None
         if rng.random() < (0.8 if enc.startswith("gb") else 0.7):
-            charset = rng.choice(["gb2312", "gbk", "GBK", "gb2312"]) if enc.startswith("gb") else rng.choice(["utf-8", "UTF-8"])
+            charset = (
+                rng.choice(["gb2312", "gbk", "GBK", "gb2312"])
+                if enc.startswith("gb")
+                else rng.choice(["utf-8", "UTF-8"])
+            )
         meta["meta_charset"] = charset
         doc = _html_doc(truth, rng, style, meta, charset)
     else:

@@ -5,6 +5,7 @@
 Uses the Dagster instance in $DAGSTER_HOME (the Makefile sets .dagster_home/), OGI_DATA_DIR
 (default data/) and the DuckDB file dbt writes (default data/warehouse.duckdb).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     job = defs.resolve_job_def("warehouse_job")
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, tags=range_tags(args.first, args.last),
-                                        raise_on_error=False)
+        result = job.execute_in_process(instance=instance, tags=range_tags(args.first, args.last), raise_on_error=False)
     seconds = time.perf_counter() - t0
     failed_checks = [
         f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
@@ -51,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
     ]
-    print(f"\nDagster run {result.run_id}: {'SUCCESS' if result.success else 'FAILURE'} "
-          f"in {seconds:.0f} s, partitions {args.first}-{args.last}")
+    print(
+        f"\nDagster run {result.run_id}: {'SUCCESS' if result.success else 'FAILURE'} "
+        f"in {seconds:.0f} s, partitions {args.first}-{args.last}"
+    )
     if failed_checks:
         print("checks not passed: " + ", ".join(failed_checks))
     if not result.success:
@@ -69,21 +71,26 @@ def print_summary(warehouse: Path) -> None:
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         landed = con.execute("select status, count(*) from staging.stg_raw__index group by 1 order by 1").fetchall()
-        years = con.execute(
-            "select report_year, count(*) from marts.mart_agency_year group by 1 order by 1").fetchall()
+        years = con.execute("select report_year, count(*) from marts.mart_agency_year group by 1 order by 1").fetchall()
         quarantine = con.execute("select path, code from marts.quarantine order by path").fetchall()
         findings = con.execute(
-            "select severity, count(*) from marts.fct_report_findings group by 1 order by 1").fetchall()
+            "select severity, count(*) from marts.fct_report_findings group by 1 order by 1"
+        ).fetchall()
         example = con.execute(EXAMPLE_SQL).df()
     print(f"\nwarehouse: {warehouse}")
     print("landing files by status: " + ", ".join(f"{s} {n}" for s, n in landed))
     print("agency-years by report year: " + ", ".join(f"{y}: {n}" for y, n in years))
     print("findings by severity: " + ", ".join(f"{s} {n}" for s, n in findings))
-    print(f"quarantined files ({len(quarantine)}): " + ", ".join(f"{p} [{c}]" for p, c in quarantine[:10])
-          + (" ..." if len(quarantine) > 10 else ""))
+    print(
+        f"quarantined files ({len(quarantine)}): "
+        + ", ".join(f"{p} [{c}]" for p, c in quarantine[:10])
+        + (" ..." if len(quarantine) > 10 else "")
+    )
     print("\nexample query:\n" + EXAMPLE_SQL + ";\n")
     print(example.to_string(index=False))
-    print(f"\nopen it yourself:  .venv/bin/duckdb -readonly {warehouse.relative_to(REPO) if warehouse.is_relative_to(REPO) else warehouse}")
+    print(
+        f"\nopen it yourself:  .venv/bin/duckdb -readonly {warehouse.relative_to(REPO) if warehouse.is_relative_to(REPO) else warehouse}"
+    )
 
 
 if __name__ == "__main__":

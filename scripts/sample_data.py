@@ -6,6 +6,7 @@ Writes DIR/landing/seeds/ (copies of tests/fixtures/seeds) and DIR/landing/gener
 `python -m ingest.synth` with a fixed seed; both folders are replaced). The generator's truth file
 goes to DIR/synth/truth.jsonl, outside landing, so it is not taken for a report.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,24 @@ def make_sample(data: Path, n: int, seed: int, years: str) -> dict[str, int]:
     generated = 0
     if n > 0:
         with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run([sys.executable, "-m", "ingest.synth", "--out", tmp, "--n", str(n),
-                            "--seed", str(seed), "--years", years],
-                           check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ingest.synth",
+                    "--out",
+                    tmp,
+                    "--n",
+                    str(n),
+                    "--seed",
+                    str(seed),
+                    "--years",
+                    years,
+                ],
+                check=True,
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+            )
             generated_dir.mkdir(parents=True)
             for src in sorted(Path(tmp).iterdir()):
                 if src.name == "truth.jsonl":
@@ -54,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--years", default="2019-2024")
     args = ap.parse_args(argv)
     counts = make_sample(args.data, args.n, args.seed, args.years)
-    print(f"sample landing data in {args.data / 'landing'}: {counts['seeds']} seed reports, "
-          f"{counts['generated']} generated (seed {args.seed}, years {args.years})")
+    print(
+        f"sample landing data in {args.data / 'landing'}: {counts['seeds']} seed reports, "
+        f"{counts['generated']} generated (seed {args.seed}, years {args.years})"
+    )
     return 0
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures. The dbt manifest is parsed before any test module imports the Dagster
 definitions (dagster-dbt reads dbt/target/manifest.json at import; `make test` parses too)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -38,12 +39,14 @@ def _dbt_executable() -> str:
 
 
 def ensure_dbt_manifest() -> None:
-    newest = max(p.stat().st_mtime for p in DBT_DIR.rglob("*")
-                 if p.is_file() and "target" not in p.parts and "logs" not in p.parts)
+    newest = max(
+        p.stat().st_mtime
+        for p in DBT_DIR.rglob("*")
+        if p.is_file() and "target" not in p.parts and "logs" not in p.parts
+    )
     if MANIFEST.exists() and MANIFEST.stat().st_mtime >= newest:
         return
-    subprocess.run([_dbt_executable(), "parse", "--profiles-dir", ".", "--quiet"],
-                   cwd=DBT_DIR, check=True)
+    subprocess.run([_dbt_executable(), "parse", "--profiles-dir", ".", "--quiet"], cwd=DBT_DIR, check=True)
 
 
 def pytest_configure(config):
@@ -71,8 +74,7 @@ def make_instance(home: Path):
     return DagsterInstance.from_config(str(home))
 
 
-def write_landing(data_root: Path, n_generated: int = 24, seed: int = 7,
-                  years: str = "2020-2022") -> None:
+def write_landing(data_root: Path, n_generated: int = 24, seed: int = 7, years: str = "2020-2022") -> None:
     """Seeds + generated reports + the broken files the reconciliation must account for."""
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
@@ -109,7 +111,8 @@ class Pipeline:
 
         with self.env():
             return defs.resolve_job_def(job_name).execute_in_process(
-                instance=self.instance, tags=range_tags(first, last), raise_on_error=False, **kwargs)
+                instance=self.instance, tags=range_tags(first, last), raise_on_error=False, **kwargs
+            )
 
     def query(self, sql: str, params=None):
         import duckdb

@@ -4,6 +4,7 @@ Runs the real parser, ingest.landing and ingest.flatten into a temporary data ro
 (a subprocess in dbt/, as dagster-dbt runs it) with OGI_DATA_DIR / OGI_WAREHOUSE pointing there, and
 checks exact values with DuckDB. The incremental test rewrites partitions and runs one year.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import flatten, labels, landing
+from ingest import flatten, landing
+from ingest.parser import labels
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt"
@@ -42,12 +44,28 @@ class Warehouse:
 
     def dbt(self, *args: str, vars: dict | None = None) -> dict:
         """Run dbt in dbt/ (like dagster-dbt); returns run_results.json."""
-        env = dict(os.environ, OGI_DATA_DIR=str(self.data), OGI_WAREHOUSE=str(self.db),
-                   DBT_SEND_ANONYMOUS_USAGE_STATS="false", DBT_USE_COLORS="false")
+        env = dict(
+            os.environ,
+            OGI_DATA_DIR=str(self.data),
+            OGI_WAREHOUSE=str(self.db),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+            DBT_USE_COLORS="false",
+        )
         all_vars = {"last_complete_year": LAST_COMPLETE_YEAR, **(vars or {})}
-        cmd = [_dbt_executable(), *args, "--project-dir", str(DBT_DIR), "--profiles-dir",
-               str(DBT_DIR), "--target-path", str(self.tmp / "target"), "--log-path",
-               str(self.tmp / "logs"), "--vars", json.dumps(all_vars)]
+        cmd = [
+            _dbt_executable(),
+            *args,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(self.tmp / "target"),
+            "--log-path",
+            str(self.tmp / "logs"),
+            "--vars",
+            json.dumps(all_vars),
+        ]
         proc = subprocess.run(cmd, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, f"{' '.join(args)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
         return json.loads((self.tmp / "target" / "run_results.json").read_text())
@@ -76,8 +94,8 @@ def _land(data: Path) -> None:
     shutil.copy(SEEDS / "001_14e0d869ad77c16d.txt", land / "hz" / "copy_of_001.txt")
     (land / "hz" / "empty.txt").write_bytes(b"")
     (land / "ah" / "manifest.csv").write_text(
-        "file,url,region\n002_987b09836dacbc77.txt,http://example.org/chizhou,安徽省池州市\n",
-        encoding="utf-8")
+        "file,url,region\n002_987b09836dacbc77.txt,http://example.org/chizhou,安徽省池州市\n", encoding="utf-8"
+    )
 
 
 def write_partitions(data: Path, years, edit=None) -> None:
@@ -103,7 +121,8 @@ def wh(tmp_path_factory) -> Warehouse:
 def test_build_passes_with_unit_tests_and_contracts(wh):
     results = wh.build_results["results"]
     assert results and all(r["status"] in ("success", "pass") for r in results), [
-        (r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass")]
+        (r["unique_id"], r["status"]) for r in results if r["status"] not in ("success", "pass")
+    ]
     ids = [r["unique_id"] for r in results]
     unit = [i for i in ids if i.startswith("unit_test.")]
     assert len(unit) >= 8
@@ -113,20 +132,42 @@ def test_build_passes_with_unit_tests_and_contracts(wh):
 
 def test_schemas_are_named_exactly(wh):
     tables = dict(wh.sql("select table_name, table_schema from information_schema.tables"))
-    for view in ("stg_parsed__reports", "stg_parsed__cells", "stg_parsed__findings",
-                 "stg_parsed__narrative", "stg_raw__index", "stg_raw__quarantine"):
+    for view in (
+        "stg_parsed__reports",
+        "stg_parsed__cells",
+        "stg_parsed__findings",
+        "stg_parsed__narrative",
+        "stg_raw__index",
+        "stg_raw__quarantine",
+    ):
         assert tables[view] == "staging"
-    for mart in ("dim_agency", "dim_year", "dim_region", "dim_applicant_type", "dim_outcome",
-                 "fct_requests", "fct_request_outcomes", "fct_litigation",
-                 "fct_proactive_disclosure", "fct_report_findings", "mart_agency_year", "quarantine"):
+    for mart in (
+        "dim_agency",
+        "dim_year",
+        "dim_region",
+        "dim_applicant_type",
+        "dim_outcome",
+        "fct_requests",
+        "fct_request_outcomes",
+        "fct_litigation",
+        "fct_proactive_disclosure",
+        "fct_report_findings",
+        "mart_agency_year",
+        "quarantine",
+    ):
         assert tables[mart] == "marts"
     assert not any(s.startswith("main_") for s in tables.values())
 
 
 def test_requests_of_hangzhou_emergency_2021(wh):
     rid = wh.report_id(HZ_EMERGENCY)
-    rows = dict(wh.sql("""select applicant_type, requests from marts.fct_requests
-                          where report_id = ? and stage = 'new_received'""", [rid]))
+    rows = dict(
+        wh.sql(
+            """select applicant_type, requests from marts.fct_requests
+                          where report_id = ? and stage = 'new_received'""",
+            [rid],
+        )
+    )
     assert rows["natural_person"] == 4 and rows["commercial_enterprise"] == 2 and rows["total"] == 6
     assert len(rows) == 7
     assert wh.one("""select count(*) from marts.fct_requests where report_id = ?""", [rid]) == 28
@@ -135,15 +176,24 @@ def test_requests_of_hangzhou_emergency_2021(wh):
 
 def test_outcomes_of_hangzhou_emergency_2021(wh):
     rid = wh.report_id(HZ_EMERGENCY)
-    total = dict(wh.sql("""select outcome, requests from marts.fct_request_outcomes
-                           where report_id = ? and applicant_type = 'total'""", [rid]))
+    total = dict(
+        wh.sql(
+            """select outcome, requests from marts.fct_request_outcomes
+                           where report_id = ? and applicant_type = 'total'""",
+            [rid],
+        )
+    )
     assert total["granted"] == 2 and total["partially_granted"] == 1
     assert total["unable_not_held"] + total["unable_needs_creation"] == 3
     assert "other_total" not in total and total["other_other"] == 0  # 2021 format: three leaves
-    groups = dict(wh.sql("""select outcome_group, sum(requests) from marts.fct_request_outcomes
-                            where report_id = ? and applicant_type = 'total' group by 1""", [rid]))
-    assert groups == {"granted": 2, "partially_granted": 1, "denied": 0, "unable": 3,
-                      "rejected": 0, "other": 0}
+    groups = dict(
+        wh.sql(
+            """select outcome_group, sum(requests) from marts.fct_request_outcomes
+                            where report_id = ? and applicant_type = 'total' group by 1""",
+            [rid],
+        )
+    )
+    assert groups == {"granted": 2, "partially_granted": 1, "denied": 0, "unable": 3, "rejected": 0, "other": 0}
 
 
 def test_litigation_of_hangzhou_emergency_all_zero(wh):
@@ -156,30 +206,53 @@ def test_provenance_opens_the_source_in_one_query(wh):
     rid = wh.report_id(HZ_EMERGENCY)
     path, src, src_line, raw, empty, version = wh.one(
         """select path, src, src_line, raw_text, was_empty, parser_version from marts.fct_requests
-           where report_id = ? and stage = 'new_received' and applicant_type = 'natural_person'""", [rid])
+           where report_id = ? and stage = 'new_received' and applicant_type = 'natural_person'""",
+        [rid],
+    )
     assert path == "hz/001_14e0d869ad77c16d.txt"  # the first path; the duplicate copy is not loaded
     assert src == "text" and src_line >= 1 and raw == "4" and empty is False and version
     line = (wh.data / "landing" / path).read_bytes().decode("utf-8").splitlines()[src_line - 1]
     assert "4" in line
     for fact in ("fct_requests", "fct_request_outcomes", "fct_litigation", "fct_proactive_disclosure"):
-        cols = {r[0] for r in wh.sql(
-            "select column_name from information_schema.columns where table_name = ?", [fact])}
-        assert {"path", "src", "src_table", "src_row", "src_col", "src_line", "raw_text",
-                "was_empty", "parser_version"} <= cols, fact
+        cols = {r[0] for r in wh.sql("select column_name from information_schema.columns where table_name = ?", [fact])}
+        assert {
+            "path",
+            "src",
+            "src_table",
+            "src_row",
+            "src_col",
+            "src_line",
+            "raw_text",
+            "was_empty",
+            "parser_version",
+        } <= cols, fact
 
 
 def test_chizhou_2020_is_2019_format_with_other_total(wh):
     rid = wh.report_id(CHIZHOU)
     assert wh.one("select format_version from marts.dim_year where report_year = 2020") == "2019"
     assert wh.one("select format_version from staging.stg_parsed__reports where report_id = ?", [rid]) == "2019"
-    rows = wh.sql("""select outcome_group, requests from marts.fct_request_outcomes
-                     where report_id = ? and outcome = 'other_total' and applicant_type = 'total'""", [rid])
+    rows = wh.sql(
+        """select outcome_group, requests from marts.fct_request_outcomes
+                     where report_id = ? and outcome = 'other_total' and applicant_type = 'total'""",
+        [rid],
+    )
     assert rows == [("other", 0)]
-    assert wh.one("""select count(*) from marts.fct_request_outcomes
+    assert (
+        wh.one(
+            """select count(*) from marts.fct_request_outcomes
                      where report_id = ? and outcome in ('other_no_correction', 'other_unpaid_fee', 'other_other')""",
-                  [rid]) == 0
-    measures = dict(wh.sql("""select item || '.' || measure, value from marts.fct_proactive_disclosure
-                              where report_id = ?""", [rid]))
+            [rid],
+        )
+        == 0
+    )
+    measures = dict(
+        wh.sql(
+            """select item || '.' || measure, value from marts.fct_proactive_disclosure
+                              where report_id = ?""",
+            [rid],
+        )
+    )
     assert measures["licensing.decisions"] == 41 and measures["other_services.prior_year_items"] == 6
     url, region = wh.one("select url, region_name from staging.stg_parsed__reports where report_id = ?", [rid])
     assert url == "http://example.org/chizhou" and region
@@ -205,32 +278,63 @@ def test_dims(wh):
 
 
 def test_mart_agency_year(wh):
-    cols = ["report_year", "n_reports", "requests_new", "requests_total_processed", "granted",
-            "partially_granted", "unable", "disclosure_rate", "denial_rate",
-            "reconsideration_total", "reconsideration_correction_rate", "litigation_total",
-            "litigation_correction_rate"]
-    row = dict(zip(cols, wh.one(f"select {', '.join(cols)} from marts.mart_agency_year where agency_name = ?",
-                                [HZ_EMERGENCY])))
-    assert row == {"report_year": 2021, "n_reports": 1, "requests_new": 6, "requests_total_processed": 6,
-                   "granted": 2, "partially_granted": 1, "unable": 3, "disclosure_rate": 0.5,
-                   "denial_rate": 0.0, "reconsideration_total": 0, "reconsideration_correction_rate": None,
-                   "litigation_total": 0, "litigation_correction_rate": None}
+    cols = [
+        "report_year",
+        "n_reports",
+        "requests_new",
+        "requests_total_processed",
+        "granted",
+        "partially_granted",
+        "unable",
+        "disclosure_rate",
+        "denial_rate",
+        "reconsideration_total",
+        "reconsideration_correction_rate",
+        "litigation_total",
+        "litigation_correction_rate",
+    ]
+    row = dict(
+        zip(cols, wh.one(f"select {', '.join(cols)} from marts.mart_agency_year where agency_name = ?", [HZ_EMERGENCY]))
+    )
+    assert row == {
+        "report_year": 2021,
+        "n_reports": 1,
+        "requests_new": 6,
+        "requests_total_processed": 6,
+        "granted": 2,
+        "partially_granted": 1,
+        "unable": 3,
+        "disclosure_rate": 0.5,
+        "denial_rate": 0.0,
+        "reconsideration_total": 0,
+        "reconsideration_correction_rate": None,
+        "litigation_total": 0,
+        "litigation_correction_rate": None,
+    }
     # nothing processed: rates are NULL, not 0
-    assert wh.one("""select (disclosure_rate, denial_rate, other_processed) from marts.mart_agency_year
-                     where agency_name = ?""", [CHIZHOU]) == (None, None, 0)
+    assert wh.one(
+        """select (disclosure_rate, denial_rate, other_processed) from marts.mart_agency_year
+                     where agency_name = ?""",
+        [CHIZHOU],
+    ) == (None, None, 0)
     # a report without tables keeps its row, with NULL figures and its findings counted
-    tables_lost = wh.one("""select (requests_new, disclosure_rate, n_findings_warning) from marts.mart_agency_year
-                            where agency_name = ? and report_year = 2022""", [SHENGZHOU])
+    tables_lost = wh.one(
+        """select (requests_new, disclosure_rate, n_findings_warning) from marts.mart_agency_year
+                            where agency_name = ? and report_year = 2022""",
+        [SHENGZHOU],
+    )
     assert tables_lost[0] is None and tables_lost[1] is None and tables_lost[2] >= 1
     assert wh.one("select count(*) from marts.mart_agency_year") == 5
 
 
 def test_findings_and_quarantine(wh):
     assert wh.one("select count(*) from marts.fct_report_findings") == wh.one(
-        "select count(*) from staging.stg_parsed__findings")
+        "select count(*) from staging.stg_parsed__findings"
+    )
     assert wh.one("""select count(*) from marts.fct_report_findings
                      where finding_id = report_id || '-' || finding_no""") == wh.one(
-        "select count(*) from marts.fct_report_findings")
+        "select count(*) from marts.fct_report_findings"
+    )
     path, code, reason = wh.one("select path, code, reason from marts.quarantine")
     assert path == "hz/empty.txt" and code and "hz/empty.txt" in reason
 
@@ -267,15 +371,30 @@ def test_incremental_run_replaces_exactly_one_year(wh):
     write_partitions(wh.data, [2020, 2021], edit)
     wh.dbt("build", vars={"min_year": 2021, "max_year": 2021})
 
-    assert wh.one("""select requests from marts.fct_requests where report_id = ? and stage = 'new_received'
-                     and applicant_type = 'natural_person'""", [hz]) == 40
-    assert wh.one("""select count(distinct report_id) from marts.fct_request_outcomes
-                     where report_year = 2021""") == 1  # Binjiang's rows are gone
+    assert (
+        wh.one(
+            """select requests from marts.fct_requests where report_id = ? and stage = 'new_received'
+                     and applicant_type = 'natural_person'""",
+            [hz],
+        )
+        == 40
+    )
+    assert (
+        wh.one("""select count(distinct report_id) from marts.fct_request_outcomes
+                     where report_year = 2021""")
+        == 1
+    )  # Binjiang's rows are gone
     assert wh.one("select count(*) from marts.fct_request_outcomes where report_year = 2021") == rows_2021_before // 2
     # 2020 untouched: still the old value though its file now says 7
     assert wh.sql("select * from marts.fct_requests where report_year = 2020 order by all") == before_2020
-    assert wh.one("""select requests from marts.fct_requests where report_id = ? and stage = 'new_received'
-                     and applicant_type = 'total'""", [chizhou]) == 0
+    assert (
+        wh.one(
+            """select requests from marts.fct_requests where report_id = ? and stage = 'new_received'
+                     and applicant_type = 'total'""",
+            [chizhou],
+        )
+        == 0
+    )
 
     # an emptied year is emptied in the facts too
     assert wh.one("select count(*) from marts.fct_report_findings where report_year = 2022") > 0
@@ -286,8 +405,14 @@ def test_incremental_run_replaces_exactly_one_year(wh):
 
     # a full refresh rebuilds every year from the files
     wh.dbt("build", "--full-refresh")
-    assert wh.one("""select requests from marts.fct_requests where report_id = ? and stage = 'new_received'
-                     and applicant_type = 'total'""", [chizhou]) == 7
+    assert (
+        wh.one(
+            """select requests from marts.fct_requests where report_id = ? and stage = 'new_received'
+                     and applicant_type = 'total'""",
+            [chizhou],
+        )
+        == 7
+    )
     assert wh.one("select count(*) from marts.mart_agency_year") == 3  # Binjiang and Shengzhou gone
 
 
@@ -310,8 +435,10 @@ def test_cross_year_carry_over_mismatch_is_a_finding(tmp_path):
     assert result.years() == {2020: 1, 2021: 1}
     write_partitions(w.data, [2020, 2021])
     w.dbt("build")
-    rows = w.sql("select report_year, finding_no, severity, cells, message from marts.fct_report_findings "
-                 "where code = 'T3_CARRYOVER_MISMATCH'")
+    rows = w.sql(
+        "select report_year, finding_no, severity, cells, message from marts.fct_report_findings "
+        "where code = 'T3_CARRYOVER_MISMATCH'"
+    )
     assert len(rows) == 1
     year, no, severity, cells, message = rows[0]
     assert (year, no, severity) == (2021, 1001, "warning")

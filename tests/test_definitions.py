@@ -1,4 +1,5 @@
 """The Dagster definitions load and are wired as the issue asks (no run needed)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,11 @@ def test_one_yearly_partitions_definition_2008_to_last_complete_year():
     assert keys[0] == "2008"
     assert keys[-1] == str(dt.date.today().year - 1) == str(last_complete_year())
     graph = defs.resolve_asset_graph()
-    partitioned = [graph.get(k) for k in graph.get_all_asset_keys()
-                   if graph.get(k).is_materializable and graph.get(k).partitions_def is not None]
+    partitioned = [
+        graph.get(k)
+        for k in graph.get_all_asset_keys()
+        if graph.get(k).is_materializable and graph.get(k).partitions_def is not None
+    ]
     assert len(partitioned) > 10
     assert all(node.partitions_def == yearly_partitions for node in partitioned)
     assert graph.get(AssetKey("raw_reports")).partitions_def is None
@@ -38,7 +42,10 @@ def test_one_yearly_partitions_definition_2008_to_last_complete_year():
 def test_dbt_vars_is_a_pure_function_of_the_partition_range():
     assert dbt_vars(PartitionKeyRange("2021", "2021")) == {"min_year": 2021, "max_year": 2021}
     assert dbt_vars(PartitionKeyRange("2015", "2021"), 2025) == {
-        "min_year": 2015, "max_year": 2021, "last_complete_year": 2025}
+        "min_year": 2015,
+        "max_year": 2021,
+        "last_complete_year": 2025,
+    }
 
 
 def test_groups_by_layer_and_sources_are_the_ingest_assets():
@@ -72,14 +79,20 @@ def test_marts_are_a_separate_step_after_the_facts():
 def test_checks_gx_blocking_and_dbt_tests():
     graph = defs.resolve_asset_graph()
     checks = {c.to_user_string(): c for c in graph.asset_check_keys}
-    for name in ("parsed_reports:gx_parsed_reports", "parsed_cells:gx_parsed_cells",
-                 "parsed_findings:gx_parsed_findings", "parsed_narrative:gx_parsed_narrative",
-                 "marts/fct_requests:gx_fct_requests", "marts/fct_request_outcomes:gx_fct_request_outcomes",
-                 "marts/fct_litigation:gx_fct_litigation",
-                 "marts/fct_proactive_disclosure:gx_fct_proactive_disclosure",
-                 "marts/fct_report_findings:gx_fct_report_findings",
-                 "marts/mart_agency_year:gx_mart_agency_year",
-                 "raw_reports:raw_reconciliation", "parsed_reports:parsed_reconciliation"):
+    for name in (
+        "parsed_reports:gx_parsed_reports",
+        "parsed_cells:gx_parsed_cells",
+        "parsed_findings:gx_parsed_findings",
+        "parsed_narrative:gx_parsed_narrative",
+        "marts/fct_requests:gx_fct_requests",
+        "marts/fct_request_outcomes:gx_fct_request_outcomes",
+        "marts/fct_litigation:gx_fct_litigation",
+        "marts/fct_proactive_disclosure:gx_fct_proactive_disclosure",
+        "marts/fct_report_findings:gx_fct_report_findings",
+        "marts/mart_agency_year:gx_mart_agency_year",
+        "raw_reports:raw_reconciliation",
+        "parsed_reports:parsed_reconciliation",
+    ):
         assert name in checks, name
         assert graph.get_check_spec(checks[name]).blocking, name
     dbt_tests = [n for n in checks if n.startswith("marts/fct_requests:") and "gx_" not in n]
@@ -91,7 +104,8 @@ def test_job_covers_the_whole_graph_with_checks():
     assert job.partitions_def == yearly_partitions
     graph = defs.resolve_asset_graph()
     assert set(job.asset_layer.executable_asset_keys) >= {
-        k for k in graph.get_all_asset_keys() if graph.get(k).is_executable}
+        k for k in graph.get_all_asset_keys() if graph.get(k).is_executable
+    }
     assert len(job.asset_layer.asset_graph.asset_check_keys) == len(graph.asset_check_keys)
 
 

@@ -4,6 +4,7 @@ Good frames pass at ERROR level; targeted corruptions fail with the named rule a
 whose arithmetic is broken (values valid, sums inconsistent) still passes ERROR; Data Docs HTML
 is written.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ import pytest
 
 from expectations import SCHEMAS, SUITES
 from expectations.runner import normalise, validate
-from ingest import labels
+from ingest.parser import labels
 
 PARSER_VERSION = "0.1.0"
 
@@ -71,14 +72,24 @@ def _cells_of(report_id: str, year: int, seed: int, broken: bool = False) -> lis
     def add(table, row, col, value):
         nonlocal line
         line += 1
-        rows.append({
-            "report_id": report_id, "report_year": year, "table_name": table,
-            "row_key": row, "column_key": col,
-            "value": None if value is None else float(value),
-            "raw_text": "" if value == 0 else str(value), "was_empty": value == 0,
-            "src": "text", "src_table": None, "src_row": None, "src_col": None,
-            "src_line": line, "parser_version": PARSER_VERSION,
-        })
+        rows.append(
+            {
+                "report_id": report_id,
+                "report_year": year,
+                "table_name": table,
+                "row_key": row,
+                "column_key": col,
+                "value": None if value is None else float(value),
+                "raw_text": "" if value == 0 else str(value),
+                "was_empty": value == 0,
+                "src": "text",
+                "src_table": None,
+                "src_row": None,
+                "src_col": None,
+                "src_line": line,
+                "parser_version": PARSER_VERSION,
+            }
+        )
 
     for item, measures in labels.TABLE2_LAYOUT["2021"].items():
         for m in measures:
@@ -97,15 +108,30 @@ def _cells_of(report_id: str, year: int, seed: int, broken: bool = False) -> lis
 def reports_frame() -> pd.DataFrame:
     rows = []
     for i, (rid, year, agency) in enumerate(REPORTS):
-        rows.append({
-            "report_id": rid, "report_year": year, "path": f"{year}/r{i}.html",
-            "agency_name": agency, "agency_id": _md5(agency), "region_code": "330100",
-            "region_name": "杭州市", "url": f"https://example.gov.cn/{i}.html",
-            "format_version": "2021", "published_date": dt.date(year + 1, 1, 20 + i),
-            "encoding": "utf-8", "traditional": i == 1, "layout": "html_table" if i % 2 else "pipe",
-            "has_table2": True, "has_table3": True, "has_table4": True,
-            "n_errors": 0, "n_warnings": i % 2, "n_infos": 2, "parser_version": PARSER_VERSION,
-        })
+        rows.append(
+            {
+                "report_id": rid,
+                "report_year": year,
+                "path": f"{year}/r{i}.html",
+                "agency_name": agency,
+                "agency_id": _md5(agency),
+                "region_code": "330100",
+                "region_name": "杭州市",
+                "url": f"https://example.gov.cn/{i}.html",
+                "format_version": "2021",
+                "published_date": dt.date(year + 1, 1, 20 + i),
+                "encoding": "utf-8",
+                "traditional": i == 1,
+                "layout": "html_table" if i % 2 else "pipe",
+                "has_table2": True,
+                "has_table3": True,
+                "has_table4": True,
+                "n_errors": 0,
+                "n_warnings": i % 2,
+                "n_infos": 2,
+                "parser_version": PARSER_VERSION,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -115,36 +141,50 @@ def cells_frame(broken: bool = False) -> pd.DataFrame:
         rows += _cells_of(rid, year, i, broken and i == 0)
     df = pd.DataFrame(rows)
     # a table-2 signed change in a 2019-style report: negative is valid there
-    extra = dict(rows[0], table_name="table2", row_key="licensing", column_key="change",
-                 value=-2.0, raw_text="-2", was_empty=False, src_line=999)
+    extra = dict(
+        rows[0],
+        table_name="table2",
+        row_key="licensing",
+        column_key="change",
+        value=-2.0,
+        raw_text="-2",
+        was_empty=False,
+        src_line=999,
+    )
     return pd.concat([df, pd.DataFrame([extra])], ignore_index=True)
 
 
 def findings_frame() -> pd.DataFrame:
     rows = []
     for i, (rid, year, _) in enumerate(REPORTS):
-        for n, (code, sev) in enumerate([("T3_COLUMN_BALANCE", "warning"), ("CELL_EMPTY", "info")],
-                                        start=1):
-            rows.append({
-                "report_id": rid, "report_year": year, "finding_no": n, "code": code,
-                "severity": sev, "message": f"{code} in report {i}",
-                "table_name": "table3", "cells": json.dumps(["new_received.total"]),
-                "parser_version": PARSER_VERSION,
-            })
+        for n, (code, sev) in enumerate([("T3_COLUMN_BALANCE", "warning"), ("CELL_EMPTY", "info")], start=1):
+            rows.append(
+                {
+                    "report_id": rid,
+                    "report_year": year,
+                    "finding_no": n,
+                    "code": code,
+                    "severity": sev,
+                    "message": f"{code} in report {i}",
+                    "table_name": "table3",
+                    "cells": json.dumps(["new_received.total"]),
+                    "parser_version": PARSER_VERSION,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def narrative_frame() -> pd.DataFrame:
     rows = []
     for rid, year, _ in REPORTS:
-        for k, v in [("requests_received", 9.0), ("requests_answered", 9.0),
-                     ("litigation_total", 0.0)]:
+        for k, v in [("requests_received", 9.0), ("requests_answered", 9.0), ("litigation_total", 0.0)]:
             rows.append({"report_id": rid, "report_year": year, "key": k, "value": v})
     return pd.DataFrame(rows)
 
 
-def _fact_rows(table: str, rename: dict[str, str], measure: str, cells: pd.DataFrame,
-               reports: pd.DataFrame) -> pd.DataFrame:
+def _fact_rows(
+    table: str, rename: dict[str, str], measure: str, cells: pd.DataFrame, reports: pd.DataFrame
+) -> pd.DataFrame:
     c = cells[cells.table_name == table].rename(columns=rename | {"value": measure})
     c = c.merge(reports[["report_id", "agency_id", "path"]], on="report_id")
     return c.drop(columns=["table_name"]).reset_index(drop=True)
@@ -153,8 +193,7 @@ def _fact_rows(table: str, rename: dict[str, str], measure: str, cells: pd.DataF
 def fct_requests_frame(cells=None) -> pd.DataFrame:
     cells = cells_frame() if cells is None else cells
     c = cells[cells.row_key.isin(labels.T3_STAGE_ROWS)]
-    df = _fact_rows("table3", {"row_key": "stage", "column_key": "applicant_type"}, "requests",
-                    c, reports_frame())
+    df = _fact_rows("table3", {"row_key": "stage", "column_key": "applicant_type"}, "requests", c, reports_frame())
     df["requests"] = df["requests"].astype("int64")
     return df
 
@@ -162,8 +201,7 @@ def fct_requests_frame(cells=None) -> pd.DataFrame:
 def fct_request_outcomes_frame(cells=None) -> pd.DataFrame:
     cells = cells_frame() if cells is None else cells
     c = cells[~cells.row_key.isin(labels.T3_STAGE_ROWS)]
-    df = _fact_rows("table3", {"row_key": "outcome", "column_key": "applicant_type"}, "requests",
-                    c, reports_frame())
+    df = _fact_rows("table3", {"row_key": "outcome", "column_key": "applicant_type"}, "requests", c, reports_frame())
     df["outcome_group"] = df["outcome"].map(lambda k: labels.TABLE3_ROWS[k][1])
     df["requests"] = df["requests"].astype("int64")
     return df
@@ -171,16 +209,14 @@ def fct_request_outcomes_frame(cells=None) -> pd.DataFrame:
 
 def fct_litigation_frame(cells=None) -> pd.DataFrame:
     cells = cells_frame() if cells is None else cells
-    df = _fact_rows("table4", {"row_key": "proceeding", "column_key": "result"}, "cases",
-                    cells, reports_frame())
+    df = _fact_rows("table4", {"row_key": "proceeding", "column_key": "result"}, "cases", cells, reports_frame())
     df["cases"] = df["cases"].astype("int64")
     return df
 
 
 def fct_proactive_disclosure_frame(cells=None) -> pd.DataFrame:
     cells = cells_frame() if cells is None else cells
-    return _fact_rows("table2", {"row_key": "item", "column_key": "measure"}, "value",
-                      cells, reports_frame())
+    return _fact_rows("table2", {"row_key": "item", "column_key": "measure"}, "value", cells, reports_frame())
 
 
 def fct_report_findings_frame() -> pd.DataFrame:
@@ -194,19 +230,36 @@ def mart_agency_year_frame() -> pd.DataFrame:
     for rid, year, agency in REPORTS:
         granted, partial, denied, unable, rejected, other = 5, 1, 2, 1, 0, 1
         total = granted + partial + denied + unable + rejected + other
-        rows.append({
-            "agency_id": _md5(agency), "report_year": year, "agency_name": agency,
-            "report_id": rid, "n_reports": 1,
-            "requests_new": total, "requests_carried_over": 0,
-            "requests_total_processed": total, "requests_carried_forward": 0,
-            "granted": granted, "partially_granted": partial, "denied": denied,
-            "unable": unable, "rejected": rejected, "other_processed": other,
-            "disclosure_rate": (granted + partial) / total, "denial_rate": denied / total,
-            "reconsideration_total": 2, "reconsideration_corrected": 1,
-            "reconsideration_correction_rate": 0.5,
-            "litigation_total": 0, "litigation_corrected": 0, "litigation_correction_rate": None,
-            "n_findings_error": 0, "n_findings_warning": 1, "n_findings_info": 1,
-        })
+        rows.append(
+            {
+                "agency_id": _md5(agency),
+                "report_year": year,
+                "agency_name": agency,
+                "report_id": rid,
+                "n_reports": 1,
+                "requests_new": total,
+                "requests_carried_over": 0,
+                "requests_total_processed": total,
+                "requests_carried_forward": 0,
+                "granted": granted,
+                "partially_granted": partial,
+                "denied": denied,
+                "unable": unable,
+                "rejected": rejected,
+                "other_processed": other,
+                "disclosure_rate": (granted + partial) / total,
+                "denial_rate": denied / total,
+                "reconsideration_total": 2,
+                "reconsideration_corrected": 1,
+                "reconsideration_correction_rate": 0.5,
+                "litigation_total": 0,
+                "litigation_corrected": 0,
+                "litigation_correction_rate": None,
+                "n_findings_error": 0,
+                "n_findings_warning": 1,
+                "n_findings_info": 1,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -237,8 +290,9 @@ def test_every_suite_is_registered_and_tagged():
         rules = [e.meta["rule"] for e in suite.expectations]
         # a rule spans several expectations only as one row condition per table/group
         repeated = {r for r in rules if rules.count(r) > 1}
-        assert all(getattr(e, "row_condition", None) is not None for e in suite.expectations
-                   if e.meta["rule"] in repeated), table
+        assert all(
+            getattr(e, "row_condition", None) is not None for e in suite.expectations if e.meta["rule"] in repeated
+        ), table
         assert all(e.meta["severity"] in ("ERROR", "WARN") for e in suite.expectations)
         types = {type(e).__name__ for e in suite.expectations}
         assert "UnexpectedRowsExpectation" not in types
@@ -264,8 +318,7 @@ def test_good_frames_pass_after_a_parquet_round_trip(tmp_path):
     for table in ("parsed_reports", "parsed_cells", "mart_agency_year"):
         path = tmp_path / f"{table}.parquet"
         GOOD[table]().to_parquet(path)
-        for df in (pd.read_parquet(path),
-                   duckdb.sql(f"select * from read_parquet('{path}')").df()):
+        for df in (pd.read_parquet(path), duckdb.sql(f"select * from read_parquet('{path}')").df()):
             out = validate(table, df)
             assert out.success_error, (table, str(out))
 
@@ -296,7 +349,11 @@ CORRUPTIONS = [
     ("fct_requests", "stage_known", lambda d: d.assign(stage="granted")),
     ("fct_requests", "report_id_not_null", lambda d: d.assign(report_id=None)),
     ("fct_request_outcomes", "outcome_group_matches_outcome", lambda d: d.assign(outcome_group="denied")),
-    ("fct_request_outcomes", "outcome_known", lambda d: d.assign(outcome=d.outcome.replace({"granted": "new_received"}))),
+    (
+        "fct_request_outcomes",
+        "outcome_known",
+        lambda d: d.assign(outcome=d.outcome.replace({"granted": "new_received"})),
+    ),
     ("fct_litigation", "result_known", lambda d: d.assign(result=d.result.replace({"pending": "open"}))),
     ("fct_litigation", "cases_type", lambda d: d.assign(cases=d.cases + 0.5)),
     ("fct_proactive_disclosure", "value_non_negative", lambda d: d.assign(value=-1.0)),
@@ -310,8 +367,9 @@ CORRUPTIONS = [
 ]
 
 
-@pytest.mark.parametrize("table,rule,corrupt", CORRUPTIONS,
-                         ids=[f"{t}-{r}-{i}" for i, (t, r, _) in enumerate(CORRUPTIONS)])
+@pytest.mark.parametrize(
+    "table,rule,corrupt", CORRUPTIONS, ids=[f"{t}-{r}-{i}" for i, (t, r, _) in enumerate(CORRUPTIONS)]
+)
 def test_corruption_fails_the_named_rule_at_error(table, rule, corrupt):
     out = validate(table, corrupt(GOOD[table]()))
     assert not out.success_error
@@ -348,10 +406,12 @@ def test_broken_arithmetic_is_not_an_error():
     t3 = cells[(cells.report_id == REPORTS[0][0]) & (cells.table_name == "table3")]
     grid = t3.pivot(index="row_key", columns="column_key", values="value")
     assert (grid[labels.T3_APPLICANT_COLS].sum(axis=1) != grid["total"]).any()  # really broken
-    for table, frame in [("parsed_cells", cells),
-                         ("fct_requests", fct_requests_frame(cells)),
-                         ("fct_request_outcomes", fct_request_outcomes_frame(cells)),
-                         ("fct_litigation", fct_litigation_frame(cells))]:
+    for table, frame in [
+        ("parsed_cells", cells),
+        ("fct_requests", fct_requests_frame(cells)),
+        ("fct_request_outcomes", fct_request_outcomes_frame(cells)),
+        ("fct_litigation", fct_litigation_frame(cells)),
+    ]:
         out = validate(table, frame)
         assert out.success_error, (table, str(out))
     mart = mart_agency_year_frame()

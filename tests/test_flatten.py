@@ -1,4 +1,5 @@
 """ingest.flatten: records -> the four parsed Parquet tables of a year partition."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 import ingest
-from ingest import flatten, labels
+from ingest import flatten
+from ingest.parser import labels
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -17,36 +19,88 @@ SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 def _record(**over):
     rec = {
-        "file": "x.html", "report_id": "b" * 64, "parser_version": "0.1.0",
-        "agency_name": "杭州市应急管理局", "report_year": 2021, "format_version": "2021",
+        "file": "x.html",
+        "report_id": "b" * 64,
+        "parser_version": "0.1.0",
+        "agency_name": "杭州市应急管理局",
+        "report_year": 2021,
+        "format_version": "2021",
         "published_date": "2022-01-27",
-        "source": {"bytes": 10, "encoding": "gb18030", "traditional": False, "kind": "html",
-                   "layout": "html_table"},
+        "source": {"bytes": 10, "encoding": "gb18030", "traditional": False, "kind": "html", "layout": "html_table"},
         "table2": None,
-        "table3": {"new_received": {"natural_person": 4, "total": 6},
-                   "granted": {"total": 2}},
+        "table3": {"new_received": {"natural_person": 4, "total": 6}, "granted": {"total": 2}},
         "table4": None,
         "narrative": {"requests_received": 6, "litigation_total": 0},
         "cells": [
-            {"table": "table3", "row": "granted", "column": "total", "value": 2, "raw": "2",
-             "empty": False, "src": "html", "src_table": 1, "src_row": 5, "src_col": 8,
-             "src_line": None},
-            {"table": "table3", "row": "new_received", "column": "total", "value": 6, "raw": "6",
-             "empty": False, "src": "html", "src_table": 1, "src_row": 3, "src_col": 8,
-             "src_line": None},
-            {"table": "table3", "row": "new_received", "column": "natural_person", "value": 4,
-             "raw": "", "empty": True, "src": "html", "src_table": 1, "src_row": 3, "src_col": 2,
-             "src_line": None},
+            {
+                "table": "table3",
+                "row": "granted",
+                "column": "total",
+                "value": 2,
+                "raw": "2",
+                "empty": False,
+                "src": "html",
+                "src_table": 1,
+                "src_row": 5,
+                "src_col": 8,
+                "src_line": None,
+            },
+            {
+                "table": "table3",
+                "row": "new_received",
+                "column": "total",
+                "value": 6,
+                "raw": "6",
+                "empty": False,
+                "src": "html",
+                "src_table": 1,
+                "src_row": 3,
+                "src_col": 8,
+                "src_line": None,
+            },
+            {
+                "table": "table3",
+                "row": "new_received",
+                "column": "natural_person",
+                "value": 4,
+                "raw": "",
+                "empty": True,
+                "src": "html",
+                "src_table": 1,
+                "src_row": 3,
+                "src_col": 2,
+                "src_line": None,
+            },
             # a repeated cell: the first entry wins
-            {"table": "table3", "row": "granted", "column": "total", "value": 99, "raw": "99",
-             "empty": False, "src": "html", "src_table": 1, "src_row": 9, "src_col": 9,
-             "src_line": None},
+            {
+                "table": "table3",
+                "row": "granted",
+                "column": "total",
+                "value": 99,
+                "raw": "99",
+                "empty": False,
+                "src": "html",
+                "src_table": 1,
+                "src_row": 9,
+                "src_col": 9,
+                "src_line": None,
+            },
         ],
         "issues": [
-            {"code": "T3_COLUMN_BALANCE", "severity": "error", "message": "6 != 2",
-             "table": "table3", "cells": ["new_received.total", "total_processed.total"]},
-            {"code": "CELL_EMPTY", "severity": "info", "message": "empty", "table": "table3",
-             "cells": ["new_received.natural_person"]},
+            {
+                "code": "T3_COLUMN_BALANCE",
+                "severity": "error",
+                "message": "6 != 2",
+                "table": "table3",
+                "cells": ["new_received.total", "total_processed.total"],
+            },
+            {
+                "code": "CELL_EMPTY",
+                "severity": "info",
+                "message": "empty",
+                "table": "table3",
+                "cells": ["new_received.natural_person"],
+            },
             {"code": "W", "severity": "warning", "message": "w", "table": None, "cells": None},
         ],
     }
@@ -80,8 +134,12 @@ def test_report_row_fields():
 
 
 def test_report_row_manifest_fills_gaps_and_partition_year_wins():
-    manifest = {"url": "http://example.org/a", "manifest_agency": "某某局",
-                "manifest_region": "浙江省杭州市", "report_year": 2020}
+    manifest = {
+        "url": "http://example.org/a",
+        "manifest_agency": "某某局",
+        "manifest_region": "浙江省杭州市",
+        "report_year": 2020,
+    }
     row = flatten.report_rows(_record(agency_name=None, published_date="not a date"), "a", manifest)
     assert row["agency_name"] == "某某局" and row["agency_id"] == flatten.agency_id("某某局")
     assert row["region_name"] == "浙江省杭州市" and row["url"] == "http://example.org/a"
@@ -112,8 +170,11 @@ def test_cell_rows_add_table_values_missing_from_cells():
     rec = _record(cells=[], table4={"reconsideration": {"total": 1, "corrected": None}})
     rows = flatten.cell_rows(rec)
     assert [(r["table_name"], r["row_key"], r["column_key"], r["value"]) for r in rows] == [
-        ("table3", "new_received", "natural_person", 4.0), ("table3", "new_received", "total", 6.0),
-        ("table3", "granted", "total", 2.0), ("table4", "reconsideration", "total", 1.0)]
+        ("table3", "new_received", "natural_person", 4.0),
+        ("table3", "new_received", "total", 6.0),
+        ("table3", "granted", "total", 2.0),
+        ("table4", "reconsideration", "total", 1.0),
+    ]
     assert all(r["src"] is None and r["raw_text"] is None for r in rows)
 
 
@@ -181,15 +242,20 @@ def test_real_parser_records_flatten(tmp_path):
     counts = flatten.write_partition(items, tmp_path, 2021)
     assert counts["reports"] == 3
     cells = _read(tmp_path, "cells", 2021).to_pylist()
-    hz = [c for c in cells if c["row_key"] == "new_received" and c["column_key"] == "natural_person"
-          and c["value"] == 4]
+    hz = [
+        c for c in cells if c["row_key"] == "new_received" and c["column_key"] == "natural_person" and c["value"] == 4
+    ]
     assert len(hz) == 1 and hz[0]["src"] == "text" and hz[0]["src_line"] is not None
     for rec, _ in items:  # every non-null table value has exactly one cell row
         for table in ("table2", "table3", "table4"):
             for row, cols in (rec.get(table) or {}).items():
                 for col, value in cols.items():
-                    match = [c for c in cells if c["report_id"] == rec["report_id"]
-                             and (c["table_name"], c["row_key"], c["column_key"]) == (table, row, col)]
+                    match = [
+                        c
+                        for c in cells
+                        if c["report_id"] == rec["report_id"]
+                        and (c["table_name"], c["row_key"], c["column_key"]) == (table, row, col)
+                    ]
                     assert len(match) == (value is not None)
 
 
@@ -199,7 +265,8 @@ def test_dbt_seeds_match_labels():
     for name, rows in tables.items():
         path = ROOT / "dbt" / "seeds" / f"{name}.csv"
         assert path.read_text(encoding="utf-8") == flatten.seed_csv(rows), (
-            f"{path} is stale: run `python -m ingest.flatten write-seeds dbt/seeds`")
+            f"{path} is stale: run `python -m ingest.flatten write-seeds dbt/seeds`"
+        )
     outcomes = {r["outcome"]: r for r in tables["outcomes"]}
     stages = {r["stage"] for r in tables["stages"]}
     assert set(outcomes) | stages == set(labels.T3_ROWS)

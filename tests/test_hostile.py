@@ -4,6 +4,7 @@ memory, through the command line (`python -m ingest parse FILE`) and through `in
 Every case runs in a subprocess with a wall-clock timeout and an address-space limit, so a parser that
 hangs, recurses without bound or balloons in memory fails the test instead of taking CI down.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,14 @@ def _run(path: Path, mode: str) -> tuple[dict, float, str]:
     else:
         cmd = [sys.executable, "-c", API_SNIPPET, str(path)]
     t0 = time.monotonic()
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, timeout=TIMEOUT_S, preexec_fn=_limits,
-                       env={**os.environ, "PYTHONHASHSEED": "0"})
+    p = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        preexec_fn=_limits,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     dt = time.monotonic() - t0
     err = p.stderr.decode("utf-8", "replace")
     assert "Traceback" not in err, err[-3000:]
@@ -78,33 +85,45 @@ def files(tmp_path_factory):
     i = page.find("本年度办理结果")
     put("truncated.html", page[: i + 300].encode("utf-8"))
     # 50 MB: a report with a pasted base64 picture and a very long run of repeated paragraphs
-    big = (page.replace("<body>", "<body><img src=\"data:image/png;base64," + "iVBORw0KGgo" * 3_600_000 + "\">", 1)
-           .replace("</body>", "<div>" + "<p>政府信息公开工作稳步推进。</p>" * 300_000 + "</div></body>", 1))
+    big = page.replace(
+        "<body>", '<body><img src="data:image/png;base64,' + "iVBORw0KGgo" * 3_600_000 + '">', 1
+    ).replace("</body>", "<div>" + "<p>政府信息公开工作稳步推进。</p>" * 300_000 + "</div></body>", 1)
     put("big_50mb.html", big.encode("utf-8"))
     deep = "<html><body>" + "<table><tr><td>" * 5000 + "行政许可 12" + "</td></tr></table>" * 5000 + "</body></html>"
     put("deep_5000.html", deep.encode("utf-8"))
     rows = "".join(f"<tr><td>第{i}行</td><td>{i}</td><td>0</td><td>{i}</td></tr>" for i in range(10_000))
-    put("rows_10000.html", ("<html><body><p>某某县人民政府2021年政府信息公开工作年度报告</p><table>"
-                            + rows + "</table></body></html>").encode("utf-8"))
-    mixed = (page[: len(page) // 3].encode("utf-8") + page[len(page) // 3: len(page) // 2].encode("gb18030")
-             + b"\xff\xfe\x80\x81" + page[len(page) // 2:].encode("utf-8"))
+    put(
+        "rows_10000.html",
+        (
+            "<html><body><p>某某县人民政府2021年政府信息公开工作年度报告</p><table>" + rows + "</table></body></html>"
+        ).encode("utf-8"),
+    )
+    mixed = (
+        page[: len(page) // 3].encode("utf-8")
+        + page[len(page) // 3 : len(page) // 2].encode("gb18030")
+        + b"\xff\xfe\x80\x81"
+        + page[len(page) // 2 :].encode("utf-8")
+    )
     put("mixed_utf8_gbk.html", mixed)
     return d, out
 
 
 @pytest.mark.parametrize("mode", ["cli", "api"])
-@pytest.mark.parametrize("name,expect", [
-    ("empty.html", "error"),
-    ("garbage.bin", "error"),
-    ("truncated.html", "any"),
-    ("big_50mb.html", "report"),
-    ("deep_5000.html", "any"),
-    ("rows_10000.html", "title"),
-    ("mixed_utf8_gbk.html", "warning"),
-])
+@pytest.mark.parametrize(
+    "name,expect",
+    [
+        ("empty.html", "error"),
+        ("garbage.bin", "error"),
+        ("truncated.html", "any"),
+        ("big_50mb.html", "report"),
+        ("deep_5000.html", "any"),
+        ("rows_10000.html", "title"),
+        ("mixed_utf8_gbk.html", "warning"),
+    ],
+)
 def test_hostile_file(files, name, expect, mode):
-    d, out = files
-    rec, dt, err = _run(out[name], mode)
+    _d, out = files
+    rec, dt, _err = _run(out[name], mode)
     sev = {i["severity"] for i in rec["issues"]}
     if expect == "error":
         assert "error" in sev, rec["issues"]
@@ -136,22 +155,26 @@ def test_no_external_entities_no_fetch_no_script(tmp_path):
     srv.setblocking(False)
     port = srv.getsockname()[1]
     page = _report_html(2)
-    head = (f'<?xml version="1.0" encoding="utf-8"?>\n'
-            f'<!DOCTYPE html SYSTEM "http://127.0.0.1:{port}/evil.dtd" [\n'
-            f'  <!ENTITY xxe SYSTEM "file://{secret}">\n'
-            f'  <!ENTITY % remote SYSTEM "file://{dtd}"> %remote;\n'
-            f'  <!ENTITY net SYSTEM "http://127.0.0.1:{port}/x">\n]>\n')
-    body_add = ("<p>&xxe;&leak;&net;</p>"
-                "<script>document.write('<h1>伪造机构2099年政府信息公开工作年度报告</h1>');"
-                f"fetch('http://127.0.0.1:{port}/beacon');</script>"
-                f'<img src="http://127.0.0.1:{port}/pixel.gif"><iframe src="http://127.0.0.1:{port}/frame"></iframe>')
+    head = (
+        f'<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<!DOCTYPE html SYSTEM "http://127.0.0.1:{port}/evil.dtd" [\n'
+        f'  <!ENTITY xxe SYSTEM "file://{secret}">\n'
+        f'  <!ENTITY % remote SYSTEM "file://{dtd}"> %remote;\n'
+        f'  <!ENTITY net SYSTEM "http://127.0.0.1:{port}/x">\n]>\n'
+    )
+    body_add = (
+        "<p>&xxe;&leak;&net;</p>"
+        "<script>document.write('<h1>伪造机构2099年政府信息公开工作年度报告</h1>');"
+        f"fetch('http://127.0.0.1:{port}/beacon');</script>"
+        f'<img src="http://127.0.0.1:{port}/pixel.gif"><iframe src="http://127.0.0.1:{port}/frame"></iframe>'
+    )
     i = page.find("<html")
     doc = head + page[i:].replace("<body>", "<body>" + body_add, 1)
     f = tmp_path / "xxe.html"
     f.write_text(doc, encoding="utf-8")
     try:
         for mode in ("cli", "api"):
-            rec, dt, err = _run(f, mode)
+            rec, _dt, _err = _run(f, mode)
             blob = json.dumps(rec, ensure_ascii=False)
             assert "SECRET_MARKER_7f3a" not in blob
             assert "DTD_MARKER_91c2" not in blob

@@ -1,4 +1,5 @@
 """ingest.landing: raw store, index, duplicates, manifest, quarantine, first_seen, landing diff."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,10 @@ def fake_parse(data: bytes, file: str) -> dict:
     if "boom" in text:
         raise RuntimeError("boom")
     if text.startswith("bin"):
-        return {"report_year": None, "issues": [{"code": "NOT_TEXT", "severity": "error",
-                                                  "message": f"{file}: binary"}]}
+        return {
+            "report_year": None,
+            "issues": [{"code": "NOT_TEXT", "severity": "error", "message": f"{file}: binary"}],
+        }
     year = int(text.split("year=")[1][:4]) if "year=" in text else None
     return {"report_year": year, "issues": []}
 
@@ -42,25 +45,36 @@ def rows(table) -> dict[str, dict]:
 
 def test_index_statuses_duplicates_and_quarantine(tmp_path):
     put(tmp_path, "a/one.txt", "report year=2021")
-    put(tmp_path, "b/copy.txt", "report year=2021")          # same bytes as a/one.txt
+    put(tmp_path, "b/copy.txt", "report year=2021")  # same bytes as a/one.txt
     put(tmp_path, "c/none.txt", "no year in here")
     put(tmp_path, "c/garbage.bin", "bin\x00\x01")
     put(tmp_path, "c/crash.txt", "boom")
     put(tmp_path, "c/future.txt", "report year=2099")
-    put(tmp_path, ".hidden/x.txt", "report year=2020")       # hidden: not a landing file
+    put(tmp_path, ".hidden/x.txt", "report year=2020")  # hidden: not a landing file
     os.symlink(tmp_path / "nowhere", tmp_path / "landing" / "c" / "dangling.txt")
     result = landing.ingest_landing(tmp_path, parse=fake_parse, max_year=2025, now=T0)
     index = rows(result.index)
-    assert set(index) == {"a/one.txt", "b/copy.txt", "c/none.txt", "c/garbage.bin",
-                          "c/crash.txt", "c/future.txt", "c/dangling.txt"}
+    assert set(index) == {
+        "a/one.txt",
+        "b/copy.txt",
+        "c/none.txt",
+        "c/garbage.bin",
+        "c/crash.txt",
+        "c/future.txt",
+        "c/dangling.txt",
+    }
     assert index["a/one.txt"]["status"] == "ok" and index["a/one.txt"]["report_year"] == 2021
     assert index["a/one.txt"]["year_source"] == "parsed"
     assert index["b/copy.txt"]["status"] == "duplicate"
     assert index["b/copy.txt"]["duplicate_of"] == "a/one.txt"
     quarantine = rows(result.quarantine)
     assert {p: r["code"] for p, r in quarantine.items()} == {
-        "c/none.txt": "YEAR_UNKNOWN", "c/garbage.bin": "NOT_TEXT", "c/crash.txt": "PARSE_EXCEPTION",
-        "c/future.txt": "YEAR_OUT_OF_RANGE", "c/dangling.txt": "UNREADABLE"}
+        "c/none.txt": "YEAR_UNKNOWN",
+        "c/garbage.bin": "NOT_TEXT",
+        "c/crash.txt": "PARSE_EXCEPTION",
+        "c/future.txt": "YEAR_OUT_OF_RANGE",
+        "c/dangling.txt": "UNREADABLE",
+    }
     for path, row in quarantine.items():
         assert row["reason"].startswith(f"{path}: ")
         assert index[path]["status"] == "quarantined" and index[path]["report_year"] is None
@@ -103,10 +117,11 @@ def test_first_seen_is_kept_across_runs_and_reruns_are_identical(tmp_path):
 def test_manifest_year_wins_and_fills_metadata(tmp_path):
     put(tmp_path, "batch/x.txt", "report year=2021")
     put(tmp_path, "batch/y.txt", "no year at all")
-    put(tmp_path, "batch/manifest.csv",
-        "file,url,agency,year,region\n"
-        "x.txt,http://example.invalid/x,某某局,2019,浙江省\n"
-        "y.txt,,,2018,\n")
+    put(
+        tmp_path,
+        "batch/manifest.csv",
+        "file,url,agency,year,region\nx.txt,http://example.invalid/x,某某局,2019,浙江省\ny.txt,,,2018,\n",
+    )
     result = landing.ingest_landing(tmp_path, parse=fake_parse, max_year=2025, now=T0)
     index = rows(result.index)
     assert "batch/manifest.csv" not in index
@@ -127,7 +142,8 @@ def test_real_parser_partitions_seeds_and_quarantines_garbage(tmp_path):
     assert rows(result.quarantine)["garbage.bin"]["code"] == "NOT_TEXT"
     inputs = list(landing.partition_inputs(tmp_path, 2020))
     assert [(rec["agency_name"], path) for rec, path, _row in inputs] == [
-        ("池州市人民防空办公室", "002_987b09836dacbc77.txt")]
+        ("池州市人民防空办公室", "002_987b09836dacbc77.txt")
+    ]
 
 
 def test_diff_landing_names_changed_years(tmp_path):

@@ -1,4 +1,5 @@
 """The parser on the five real seed reports, a realistic portal page and transformed forms of them."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,9 @@ import pytest
 from opencc import OpenCC
 
 import ingest
-from ingest import labels as L
-from ingest.tables import split_glued
-from ingest.tokens import split_word
+from ingest.parser import labels as L
+from ingest.parser.solver import split_glued
+from ingest.parser.tokens import split_word
 
 FIX = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIX / "seeds").glob("*.txt"))
@@ -99,8 +100,10 @@ def test_glued_splits() -> None:
 
 
 def test_ambiguous_glue_is_a_warning_not_a_silent_guess() -> None:
-    text = ("二、主动公开政府信息情况\n第二十条第(五)项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n"
-            "行政许可1041\n三、收到和处理政府信息公开申请情况\n")
+    text = (
+        "二、主动公开政府信息情况\n第二十条第(五)项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n"
+        "行政许可1041\n三、收到和处理政府信息公开申请情况\n"
+    )
     rec = ingest.parse_bytes(("某某市某某局2020年政府信息公开工作年度报告\n" + text).encode(), "x.txt")
     codes = {i["code"] for i in rec["issues"]}
     assert "GLUED_AMBIGUOUS" in codes
@@ -110,23 +113,30 @@ def test_word_scanner() -> None:
     assert split_word("41815092.政府公报") == [("num", "4181509"), ("label", "2.政府公报")]
     assert split_word("行政许可644") == [("label", "行政许可"), ("num", "644")]
     assert split_word("1.属于国家秘密00000002.其他法律行政法规禁止公开0000000") == [
-        ("label", "1.属于国家秘密"), ("num", "0000000"), ("label", "2.其他法律行政法规禁止公开"), ("num", "0000000")]
+        ("label", "1.属于国家秘密"),
+        ("num", "0000000"),
+        ("label", "2.其他法律行政法规禁止公开"),
+        ("num", "0000000"),
+    ]
     assert split_word("2021年") == [("label", "2021年")]
     assert split_word("3件") == [("num", "3")]
 
 
-@pytest.mark.parametrize("label,group,key", [
-    ("本年度办 理结果", None, None),
-    ("一、本年新收政府信息公开申请数量", None, "new_received"),
-    ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", None, "partially_granted"),
-    ("3.危及“三安全一稳定”", "denied", "denied_security_stability"),
-    ("5.要求行政机关确认或重新出具已取信息", "rejected", "rejected_confirmation"),
-    ("3.其他", "other", "other_other"),
-    ("3.其他", None, None),
-    ("(七)总计", None, "total_processed"),
-    ("合计", None, "total_processed"),
-    ("四、结转下年度继续办理", None, "carried_forward"),
-])
+@pytest.mark.parametrize(
+    "label,group,key",
+    [
+        ("本年度办 理结果", None, None),
+        ("一、本年新收政府信息公开申请数量", None, "new_received"),
+        ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", None, "partially_granted"),
+        ("3.危及“三安全一稳定”", "denied", "denied_security_stability"),
+        ("5.要求行政机关确认或重新出具已取信息", "rejected", "rejected_confirmation"),
+        ("3.其他", "other", "other_other"),
+        ("3.其他", None, None),
+        ("(七)总计", None, "total_processed"),
+        ("合计", None, "total_processed"),
+        ("四、结转下年度继续办理", None, "carried_forward"),
+    ],
+)
 def test_label_table(label: str, group: str | None, key: str | None) -> None:
     assert L.match_t3_row(L.clean(label), group) == key
 
@@ -135,13 +145,23 @@ def test_label_typos_and_variants() -> None:
     assert L.match("t4_proc", L.clean("行政法复议")) == "reconsideration"
     assert L.match("t4_result", "合计") == "total"
     assert L.find_all("t2_measure", "信息内容本年新制作数量本年新公开数量对外公开总数量") == [
-        "new_made", "new_published", "total_published"]
+        "new_made",
+        "new_published",
+        "total_published",
+    ]
 
 
 # --- HTML ---------------------------------------------------------------------------------------
 
-HTML_T3_TOTALS = {"new_received": 6, "granted": 2, "partially_granted": 1, "unable_not_held": 1,
-                  "unable_needs_creation": 2, "total_processed": 6, "carried_forward": 0}
+HTML_T3_TOTALS = {
+    "new_received": 6,
+    "granted": 2,
+    "partially_granted": 1,
+    "unable_not_held": 1,
+    "unable_needs_creation": 2,
+    "total_processed": 6,
+    "carried_forward": 0,
+}
 
 
 def _check_html_record(rec: dict) -> None:
@@ -182,8 +202,9 @@ def test_html_provenance_points_at_grid_cells() -> None:
     rec = ingest.parse_file(HTML_PAGE)
     cells = {(c["table"], c["row"], c["column"]): c for c in rec["cells"]}
     # every value of every table has exactly one cell with its origin
-    n_values = sum(1 for t in ("table2", "table3", "table4") for r in rec[t].values() for v in r.values()
-                   if v is not None)
+    n_values = sum(
+        1 for t in ("table2", "table3", "table4") for r in rec[t].values() for v in r.values() if v is not None
+    )
     assert len(rec["cells"]) == n_values == len(cells)
     c = cells[("table3", "new_received", "natural_person")]
     assert c["src"] == "html" and c["src_table"] == 1 and c["value"] == 4 and c["raw"] == "4"
@@ -212,7 +233,7 @@ def _broken_seed() -> bytes:
     raw = raw.replace("(一)予以公开 | 0 | 0 |", "(一)予以公开 | 3 | 0 |", 1)
     lines = raw.split("\n")
     i = max(k for k, ln in enumerate(lines) if ln.startswith("0 | 0 | 0"))
-    lines[i] = "0 | 0 | 0 | 0 | 5" + lines[i][len("0 | 0 | 0 | 0 | 0"):]
+    lines[i] = "0 | 0 | 0 | 0 | 5" + lines[i][len("0 | 0 | 0 | 0 | 0") :]
     return "\n".join(lines).encode()
 
 
@@ -244,8 +265,10 @@ def test_missing_tables_are_null_with_prose_numbers() -> None:
 
 
 def test_pre2019_report_has_no_tables() -> None:
-    text = ("某某县人民政府办公室2017年政府信息公开工作年度报告\n一、概述\n2017年,共收到政府信息公开申请十二件,"
-            "已全部答复。未发生行政复议。\n二、主动公开政府信息情况\n本年度主动公开政府信息1200条。\n")
+    text = (
+        "某某县人民政府办公室2017年政府信息公开工作年度报告\n一、概述\n2017年,共收到政府信息公开申请十二件,"
+        "已全部答复。未发生行政复议。\n二、主动公开政府信息情况\n本年度主动公开政府信息1200条。\n"
+    )
     rec = ingest.parse_bytes(text.encode("gb18030"), "old.txt")
     assert rec["format_version"] == "pre2019" and rec["report_year"] == 2017
     assert rec["table3"] is None and rec["table4"] is None
@@ -283,32 +306,47 @@ def test_cli_prints_one_json_line_per_file(tmp_path: Path) -> None:
         assert by[name]["table3"] is None
     assert by[SEEDS[1].name]["table3"]["new_received"]["total"] == 6
     for r in recs:  # the contract's keys are always there
-        assert {"file", "report_id", "agency_name", "report_year", "format_version", "table2", "table3", "table4",
-                "narrative", "issues"} <= set(r)
+        assert {
+            "file",
+            "report_id",
+            "agency_name",
+            "report_year",
+            "format_version",
+            "table2",
+            "table3",
+            "table4",
+            "narrative",
+            "issues",
+        } <= set(r)
     strict = subprocess.run([sys.executable, "-m", "ingest", "parse", "--strict", str(garbage)], capture_output=True)
     assert strict.returncode == 1
 
 
-@pytest.mark.parametrize("title,agency,year", [
-    ("杭州市应急管理局2021年政府信息公开工作年度报告", "杭州市应急管理局", 2021),
-    ("2022年度嵊州市人民政府办公室政府信息公开工作年度报告", "嵊州市人民政府办公室", 2022),
-    ("杭州市应急管理局关于2021年政府信息公开工作年度报告", "杭州市应急管理局", 2021),
-    ("浙江省财政厅 2021年度政府信息公开工作年度报告", "浙江省财政厅", 2021),
-    ("宁波市统计局政府信息公开工作年度报告(2020年度)", "宁波市统计局", 2020),
-    ("首页>信息公开>某某县自然资源和规划局2023年政府信息公开年报", "某某县自然资源和规划局", 2023),
-    ("杭州市西湖区2021年政府信息公开工作年度报告", "杭州市西湖区", 2021),
-    ("从化区民族宗教事务局2014年政府信息公开工作年度报告", "从化区民族宗教事务局", 2014),
-    ("厦门市湖里区体育局2021年政府信息公开工作年度报告", "厦门市湖里区体育局", 2021),
-    ("现将我局2021年政府信息公开工作年度报告", None, 2021),
-])
+@pytest.mark.parametrize(
+    "title,agency,year",
+    [
+        ("杭州市应急管理局2021年政府信息公开工作年度报告", "杭州市应急管理局", 2021),
+        ("2022年度嵊州市人民政府办公室政府信息公开工作年度报告", "嵊州市人民政府办公室", 2022),
+        ("杭州市应急管理局关于2021年政府信息公开工作年度报告", "杭州市应急管理局", 2021),
+        ("浙江省财政厅 2021年度政府信息公开工作年度报告", "浙江省财政厅", 2021),
+        ("宁波市统计局政府信息公开工作年度报告(2020年度)", "宁波市统计局", 2020),
+        ("首页>信息公开>某某县自然资源和规划局2023年政府信息公开年报", "某某县自然资源和规划局", 2023),
+        ("杭州市西湖区2021年政府信息公开工作年度报告", "杭州市西湖区", 2021),
+        ("从化区民族宗教事务局2014年政府信息公开工作年度报告", "从化区民族宗教事务局", 2014),
+        ("厦门市湖里区体育局2021年政府信息公开工作年度报告", "厦门市湖里区体育局", 2021),
+        ("现将我局2021年政府信息公开工作年度报告", None, 2021),
+    ],
+)
 def test_title_forms(title: str, agency: str | None, year: int) -> None:
-    from ingest import meta
+    from ingest.parser import meta
+
     org, y, _ = meta.find_title(title, None)
     assert (org, y) == (agency, year)
 
 
 def test_publication_date_is_not_the_statistics_period() -> None:
-    from ingest import meta
+    from ingest.parser import meta
+
     text = "统计期限从2022年1月1日起到12月31日止。……嵊州市人民政府办公室 2023年1月20日"
     assert meta.find_published(text, 2022) == "2023-01-20"
     assert meta.find_published("本报告统计期限为2022年1月1日至12月31日。", 2022) is None
@@ -317,8 +355,11 @@ def test_publication_date_is_not_the_statistics_period() -> None:
 def test_html_one_paragraph_per_cell_with_a_wrong_meta_charset() -> None:
     """Tables flattened to one <p> per cell, and a page declaring big5 that is really UTF-8."""
     import html as html_lib
+
     seed = next(s for s in SEEDS if s.stem.startswith("001"))
-    body = "".join(f"<p>{html_lib.escape(ln)}</p>\n" for ln in seed.read_text(encoding="utf-8").split("\n") if ln.strip())
+    body = "".join(
+        f"<p>{html_lib.escape(ln)}</p>\n" for ln in seed.read_text(encoding="utf-8").split("\n") if ln.strip()
+    )
     page = f"<html><head><meta charset='big5'></head><body><div class=article>{body}</div></body></html>"
     rec = ingest.parse_bytes(page.encode("utf-8"), "p.html")
     assert rec["source"]["kind"] == "html" and rec["source"]["layout"] == "cell_per_line"
@@ -327,9 +368,13 @@ def test_html_one_paragraph_per_cell_with_a_wrong_meta_charset() -> None:
 
 def test_html_whole_report_in_one_table_with_headings_as_rows() -> None:
     import html as html_lib
+
     seed = next(s for s in SEEDS if s.stem.startswith("002"))
-    rows = "".join("<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in ln.split("|")) + "</tr>"
-                   for ln in seed.read_text(encoding="utf-8").split("\n") if ln.strip())
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html_lib.escape(c)}</td>" for c in ln.split("|")) + "</tr>"
+        for ln in seed.read_text(encoding="utf-8").split("\n")
+        if ln.strip()
+    )
     rec = ingest.parse_bytes(f"<html><body><table>{rows}</table></body></html>".encode("gb18030"), "q.html")
     assert rec["source"]["layout"] == "html_table"
     assert_matches(rec, expected(seed))
@@ -337,7 +382,9 @@ def test_html_whole_report_in_one_table_with_headings_as_rows() -> None:
 
 def test_a_table_of_contents_before_the_report_does_not_end_the_tables() -> None:
     seed = next(s for s in SEEDS if s.stem.startswith("002"))
-    toc = ("目录 一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
-           "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项\n")
+    toc = (
+        "目录 一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
+        "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项\n"
+    )
     rec = ingest.parse_bytes((toc + seed.read_text(encoding="utf-8")).encode(), seed.name)
     assert_matches(rec, expected(seed))

@@ -5,6 +5,7 @@ binary file, a report without a year and a duplicate copy of a seed, materialize
 one run (the way a single-run backfill of that range runs). SQL on the DuckDB file then checks the
 seed values exactly.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,9 +19,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dagster import AssetKey, AssetSelection, Definitions, build_sensor_context, define_asset_job
-
 from conftest import SEEDS, Pipeline, data_env, make_instance
+from dagster import AssetKey, AssetSelection, Definitions, build_sensor_context, define_asset_job
 
 pytestmark = pytest.mark.slow
 
@@ -40,29 +40,38 @@ def check_evaluations(result) -> dict[str, object]:
 
 
 def materialized_keys(result) -> set[str]:
-    return {e.asset_key.to_user_string() for e in result.all_events
-            if e.event_type_value == "ASSET_MATERIALIZATION"}
+    return {e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
 
 
 # --- the build ----------------------------------------------------------------------------------
 def test_build_run_succeeds_with_every_gate(pipeline: Pipeline):
     assert pipeline.result.success
     evaluations = check_evaluations(pipeline.result)
-    for name in ("raw_reports:raw_reconciliation", "parsed_reports:parsed_reconciliation",
-                 "parsed_cells:gx_parsed_cells", "parsed_reports:gx_parsed_reports",
-                 "marts/fct_requests:gx_fct_requests", "marts/mart_agency_year:gx_mart_agency_year"):
+    for name in (
+        "raw_reports:raw_reconciliation",
+        "parsed_reports:parsed_reconciliation",
+        "parsed_cells:gx_parsed_cells",
+        "parsed_reports:gx_parsed_reports",
+        "marts/fct_requests:gx_fct_requests",
+        "marts/mart_agency_year:gx_mart_agency_year",
+    ):
         assert name in evaluations, name
     errors = [k for k, v in evaluations.items() if not v.passed and v.severity.value == "ERROR"]
     assert errors == []
     keys = materialized_keys(pipeline.result)
-    assert {"raw_reports", "parsed_reports", "parsed_cells", "marts/fct_requests",
-            "marts/mart_agency_year", "marts/quarantine"} <= keys
+    assert {
+        "raw_reports",
+        "parsed_reports",
+        "parsed_cells",
+        "marts/fct_requests",
+        "marts/mart_agency_year",
+        "marts/quarantine",
+    } <= keys
 
 
 def test_one_run_backfilled_the_range_for_every_partitioned_asset(pipeline: Pipeline):
     instance = pipeline.instance
-    for key in (AssetKey("parsed_cells"), AssetKey(["marts", "fct_requests"]),
-                AssetKey(["marts", "mart_agency_year"])):
+    for key in (AssetKey("parsed_cells"), AssetKey(["marts", "fct_requests"]), AssetKey(["marts", "mart_agency_year"])):
         assert instance.get_materialized_partitions(key) == RUN_YEARS, key
     run = instance.get_run_by_id(pipeline.result.run_id)
     assert run.tags["dagster/asset_partition_range_start"] == "2020"
@@ -83,13 +92,23 @@ def test_metadata_row_counts_and_previews(pipeline: Pipeline):
 
 # --- seed values, exactly -------------------------------------------------------------------------
 def test_hangzhou_emergency_2021_requests(pipeline: Pipeline):
-    rows = dict(pipeline.query(
-        """select f.applicant_type, f.requests from marts.fct_requests f
+    rows = dict(
+        pipeline.query(
+            """select f.applicant_type, f.requests from marts.fct_requests f
            join marts.dim_agency a using (agency_id)
            where a.agency_name = ? and f.report_year = 2021 and f.stage = 'new_received'""",
-        [HANGZHOU_EMERGENCY]))
-    assert rows == {"natural_person": 4, "commercial_enterprise": 2, "research_institution": 0,
-                    "social_welfare_org": 0, "legal_service_org": 0, "other_org": 0, "total": 6}
+            [HANGZHOU_EMERGENCY],
+        )
+    )
+    assert rows == {
+        "natural_person": 4,
+        "commercial_enterprise": 2,
+        "research_institution": 0,
+        "social_welfare_org": 0,
+        "legal_service_org": 0,
+        "other_org": 0,
+        "total": 6,
+    }
 
 
 def test_hangzhou_emergency_2021_outcomes_and_litigation(pipeline: Pipeline):
@@ -98,36 +117,48 @@ def test_hangzhou_emergency_2021_outcomes_and_litigation(pipeline: Pipeline):
                   reconsideration_total, reconsideration_corrected, litigation_total,
                   litigation_corrected
            from marts.mart_agency_year where agency_name = ? and report_year = 2021""",
-        [HANGZHOU_EMERGENCY])
+        [HANGZHOU_EMERGENCY],
+    )
     assert row == (6, 2, 1, 3, 0, 0, 0, 0, 0, 0)
-    groups = dict(pipeline.query(
-        """select o.outcome_group, sum(o.requests) from marts.fct_request_outcomes o
+    groups = dict(
+        pipeline.query(
+            """select o.outcome_group, sum(o.requests) from marts.fct_request_outcomes o
            join marts.dim_agency a using (agency_id)
            where a.agency_name = ? and o.report_year = 2021 and o.applicant_type = 'total'
-           group by 1""", [HANGZHOU_EMERGENCY]))
+           group by 1""",
+            [HANGZHOU_EMERGENCY],
+        )
+    )
     assert groups["granted"] == 2 and groups["partially_granted"] == 1 and groups["unable"] == 3
     (cases,) = pipeline.query(
         """select count(*), sum(cases) from marts.fct_litigation l
            join marts.dim_agency a using (agency_id)
-           where a.agency_name = ? and l.report_year = 2021""", [HANGZHOU_EMERGENCY])
+           where a.agency_name = ? and l.report_year = 2021""",
+        [HANGZHOU_EMERGENCY],
+    )
     assert cases[0] > 0 and cases[1] == 0
 
 
 def test_chizhou_2020_is_2019_format_with_other_total(pipeline: Pipeline):
     (report,) = pipeline.query(
         "select report_id, format_version from staging.stg_parsed__reports "
-        "where agency_name = ? and report_year = 2020", [CHIZHOU_CIVIL_DEFENCE])
+        "where agency_name = ? and report_year = 2020",
+        [CHIZHOU_CIVIL_DEFENCE],
+    )
     assert report[1] == "2019"
     others = pipeline.query(
-        "select distinct outcome from marts.fct_request_outcomes "
-        "where report_id = ? and outcome like 'other%'", [report[0]])
+        "select distinct outcome from marts.fct_request_outcomes where report_id = ? and outcome like 'other%'",
+        [report[0]],
+    )
     assert others == [("other_total",)]
 
 
 # --- quarantine, duplicates, reconciliation ------------------------------------------------------
 def test_quarantine_lists_broken_files_with_reasons(pipeline: Pipeline):
-    rows = {path: (code, reason) for path, code, reason in pipeline.query(
-        "select path, code, reason from marts.quarantine order by path")}
+    rows = {
+        path: (code, reason)
+        for path, code, reason in pipeline.query("select path, code, reason from marts.quarantine order by path")
+    }
     assert set(rows) == {"broken/garbage.bin", "broken/no_year.txt"}
     assert rows["broken/garbage.bin"][0] == "NOT_TEXT"
     assert rows["broken/no_year.txt"][0] == "YEAR_UNKNOWN"
@@ -146,9 +177,9 @@ def test_reconciliation_landed_equals_parsed_plus_quarantined_plus_duplicates(pi
     assert quarantined[0] == status["quarantined"] == 2
     assert landed == parsed[0] + quarantined[0] + status["duplicate"]
     # the same bytes under two paths: the first path in sort order is the original
-    assert pipeline.query("select path, duplicate_of from staging.stg_raw__index "
-                          "where status = 'duplicate'") == [
-        ("seeds/001_14e0d869ad77c16d.txt", "copies/again.txt")]
+    assert pipeline.query("select path, duplicate_of from staging.stg_raw__index where status = 'duplicate'") == [
+        ("seeds/001_14e0d869ad77c16d.txt", "copies/again.txt")
+    ]
     assert check_evaluations(pipeline.result)["raw_reports:raw_reconciliation"].passed
 
 
@@ -168,17 +199,22 @@ def test_duckdb_cli_opens_the_warehouse(pipeline: Pipeline):
     """What the README tells an analyst to do, with the CLI `pip install -e .` puts in the venv."""
     cli = Path(sys.executable).parent / "duckdb"
     assert cli.exists(), "duckdb-cli is a dependency: .venv/bin/duckdb"
-    out = subprocess.run([str(cli), "-readonly", str(pipeline.warehouse), "-csv", "-c",
-                          "select count(*) from marts.mart_agency_year"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [str(cli), "-readonly", str(pipeline.warehouse), "-csv", "-c", "select count(*) from marts.mart_agency_year"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert int(out.stdout.strip().splitlines()[-1]) > 0
 
 
 # --- rerun ----------------------------------------------------------------------------------------
 def snapshot(p: Pipeline) -> dict[str, list]:
-    tables = p.query("select table_schema, table_name from information_schema.tables "
-                     "where table_schema in ('staging', 'intermediate', 'marts') order by 1, 2")
+    tables = p.query(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('staging', 'intermediate', 'marts') order by 1, 2"
+    )
     out = {}
     for schema, name in tables:
         out[f"{schema}.{name}"] = sorted(p.query(f'select * from "{schema}"."{name}"'), key=repr)
@@ -186,8 +222,10 @@ def snapshot(p: Pipeline) -> dict[str, list]:
 
 
 def parsed_files(p: Pipeline) -> dict[str, str]:
-    return {f.relative_to(p.root).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-            for f in sorted((p.root / "parsed").rglob("*.parquet"))}
+    return {
+        f.relative_to(p.root).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted((p.root / "parsed").rglob("*.parquet"))
+    }
 
 
 def test_rerun_gives_an_identical_warehouse(pipeline: Pipeline):
@@ -206,8 +244,7 @@ def test_rerun_gives_an_identical_warehouse(pipeline: Pipeline):
 def corrupt_negative(table: pa.Table) -> pa.Table:
     values = table.column("value").to_pylist()
     values[0] = -5.0
-    return table.set_column(table.schema.get_field_index("value"), "value",
-                            pa.array(values, pa.float64()))
+    return table.set_column(table.schema.get_field_index("value"), "value", pa.array(values, pa.float64()))
 
 
 def corrupt_unknown_row(table: pa.Table) -> pa.Table:
@@ -233,13 +270,13 @@ def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_pa
     # rewrite the corrupted file)
     gate_job = define_asset_job(
         "gates_and_warehouse",
-        selection=AssetSelection.checks_for_assets(*PARSED_KEYS.values())
-        | AssetSelection.groups("staging", "marts"),
+        selection=AssetSelection.checks_for_assets(*PARSED_KEYS.values()) | AssetSelection.groups("staging", "marts"),
     )
     test_defs = Definitions.merge(defs, Definitions(jobs=[gate_job]))
     with copy.env():
         result = test_defs.resolve_job_def("gates_and_warehouse").execute_in_process(
-            instance=copy.instance, partition_key="2021", raise_on_error=False)
+            instance=copy.instance, partition_key="2021", raise_on_error=False
+        )
     assert not result.success
     gate = check_evaluations(result)["parsed_cells:gx_parsed_cells"]
     assert not gate.passed and gate.severity.value == "ERROR"

@@ -3,6 +3,7 @@ same record. A failure names the seed (hypothesis) or the style and file (fixed 
 
 OGI_ROUNDTRIP_EXAMPLES sets the number of hypothesis examples (default 2000).
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ingest
-from ingest import labels as L
 from ingest import synth
 
 EXAMPLES = int(os.environ.get("OGI_ROUNDTRIP_EXAMPLES", "2000"))
@@ -98,14 +98,20 @@ def _one(seed: int) -> tuple[dict, dict, bytes, dict]:
     return truth, meta, data, rec
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.integers(0, 2**32 - 1))
 def test_roundtrip_random_seed(seed):
-    truth, meta, data, rec = _one(seed)
+    truth, meta, _data, rec = _one(seed)
     bad = mismatches(truth, meta, rec)
-    assert not bad, (f"seed={seed} style={meta['style']} kind={meta['kind']} enc={meta['encoding']} "
-                     f"traditional={meta['traditional']} noise={meta['noise']}\n  " + "\n  ".join(bad[:15]))
+    assert not bad, (
+        f"seed={seed} style={meta['style']} kind={meta['kind']} enc={meta['encoding']} "
+        f"traditional={meta['traditional']} noise={meta['noise']}\n  " + "\n  ".join(bad[:15])
+    )
 
 
 @pytest.mark.parametrize("style", synth.STYLES)
@@ -117,8 +123,10 @@ def test_roundtrip_style(style):
         rec = ingest.parse_bytes(data, fname)
         bad = mismatches(truth, meta, rec)
         if bad:
-            failures.append(f"{fname} ({meta['kind']}, {meta['encoding']}, trad={meta['traditional']}, "
-                            f"noise={meta['noise']}): " + "; ".join(bad[:5]))
+            failures.append(
+                f"{fname} ({meta['kind']}, {meta['encoding']}, trad={meta['traditional']}, "
+                f"noise={meta['noise']}): " + "; ".join(bad[:5])
+            )
     assert not failures, f"{len(failures)}/{n} {style} documents differ:\n" + "\n".join(failures[:12])
 
 
@@ -134,7 +142,7 @@ def test_broken_arithmetic_is_reported():
             continue
         style = ["html_table", "pipe", "cell_per_line"][i % 3]
         i += 1
-        data, meta = synth.render(truth, rng, style)
+        data, _meta = synth.render(truth, rng, style)
         rec = ingest.parse_bytes(data, f"broken_{seed}.txt")
         codes = {x["code"] for x in rec["issues"]}
         for c in truth["broken"]:
@@ -149,7 +157,7 @@ def test_broken_arithmetic_is_reported():
 
 def test_parse_record_contract():
     """Cells have provenance; every non-null table value has exactly one cell entry."""
-    for fname, data, truth, meta in synth.corpus(30, 2718):
+    for fname, data, _truth, meta in synth.corpus(30, 2718):
         rec = ingest.parse_bytes(data, fname)
         cells = rec.get("cells", [])
         seen = {}

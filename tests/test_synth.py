@@ -1,5 +1,6 @@
 """The synthetic report generator (ingest.synth): deterministic, arithmetic-consistent, every style and
 noise produced, bytes decodable. Runs without the parser."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import labels as L
 from ingest import synth
+from ingest.parser import labels as L
 
 ROOT = Path(__file__).resolve().parents[1]
 N = 400
@@ -48,7 +49,7 @@ def test_deterministic():
 
 
 def test_truth_shape_and_keys(docs):
-    for fname, data, t, meta in docs:
+    for fname, _data, t, meta in docs:
         fmt = t["format_version"]
         y = t["report_year"]
         assert fmt == ("pre2019" if y < 2019 else "2019" if y < 2021 else "2021"), fname
@@ -68,7 +69,7 @@ def test_truth_shape_and_keys(docs):
 
 def test_arithmetic_holds_unless_broken(docs):
     n_broken = 0
-    for fname, data, t, meta in docs:
+    for fname, _data, t, _meta in docs:
         if t["table3"] is None:
             continue
         found = synth.check_arith(t)
@@ -84,16 +85,20 @@ def test_arithmetic_holds_unless_broken(docs):
 def test_realistic_values(docs):
     t3s = [d[2]["table3"] for d in docs if d[2]["table3"]]
     totals = [t["new_received"]["total"] for t in t3s]
-    assert sum(1 for v in totals if v == 0) > 0.1 * len(totals)          # many report no request
-    assert max(totals) > 400                                               # some large bureaus
+    assert sum(1 for v in totals if v == 0) > 0.1 * len(totals)  # many report no request
+    assert max(totals) > 400  # some large bureaus
     cells = [v for t in t3s for r in t.values() for v in r.values()]
-    assert sum(1 for v in cells if v == 0) > 0.6 * len(cells)             # mostly zeros
+    assert sum(1 for v in cells if v == 0) > 0.6 * len(cells)  # mostly zeros
     nat = sum(t["new_received"]["natural_person"] for t in t3s)
-    assert nat > 0.5 * sum(totals)                                         # natural persons dominate
+    assert nat > 0.5 * sum(totals)  # natural persons dominate
     fees = [d[2]["table2"]["fees"]["amount_10k_yuan"] for d in docs if d[2]["format_version"] == "2021"]
     assert any(isinstance(v, float) for v in fees)
-    changes = [d[2]["table2"][k]["change"] for d in docs if d[2]["format_version"] == "2019"
-               for k in ("licensing", "other_services", "penalty", "coercion")]
+    changes = [
+        d[2]["table2"][k]["change"]
+        for d in docs
+        if d[2]["format_version"] == "2019"
+        for k in ("licensing", "other_services", "penalty", "coercion")
+    ]
     assert any(v < 0 for v in changes)
     names = {d[2]["agency_name"] for d in docs}
     assert len(names) > 0.8 * len(docs)
@@ -115,8 +120,18 @@ def test_every_style_and_noise_is_produced(docs):
     assert any(m["kind"] == "html" and m["meta_charset"] is None for m in metas)
     assert any(m["encoding"].startswith("gb") and m["meta_charset"] for m in metas)
     noise = Counter(n for m in metas for n in m["noise"])
-    for flag in ("space_labels", "heji", "typo_fuyi", "repeat_group", "split_labels", "fw_digits",
-                 "layout_table", "t2_split_tables", "glued_labels", "script_table"):
+    for flag in (
+        "space_labels",
+        "heji",
+        "typo_fuyi",
+        "repeat_group",
+        "split_labels",
+        "fw_digits",
+        "layout_table",
+        "t2_split_tables",
+        "glued_labels",
+        "script_table",
+    ):
         assert noise[flag], (flag, noise)
     assert any(n.startswith("numbering:") for n in noise)
     assert noise["trailing_td"] + noise["short_label_colspan"] > 0
@@ -142,9 +157,9 @@ def test_styles_on_request():
 
 
 def test_bytes_decode_as_declared(docs):
-    for fname, data, t, meta in docs:
+    for _fname, data, t, meta in docs:
         enc = meta["encoding"]
-        text = data.decode(enc)                       # strict
+        text = data.decode(enc)  # strict
         assert meta["bom"] == data.startswith(b"\xef\xbb\xbf")
         if enc.startswith("gb"):
             with pytest.raises(UnicodeDecodeError):
@@ -153,6 +168,7 @@ def test_bytes_decode_as_declared(docs):
             assert f"charset={meta['meta_charset']}" in text or f'charset="{meta["meta_charset"]}"' in text
         if not meta["traditional"] and meta["title"] and not meta["spam"]:
             import unicodedata
+
             assert t["agency_name"] in unicodedata.normalize("NFKC", text)
 
 
@@ -165,7 +181,7 @@ def test_sizes_realistic(docs):
 
 
 def test_empty_cells_are_zero(docs):
-    for fname, data, t, meta in docs:
+    for _fname, _data, t, meta in docs:
         for table, row, col in meta["empty_cells"]:
             assert t[table][row][col] == 0
             assert meta["style"] in ("html_table", "pipe")
@@ -173,6 +189,7 @@ def test_empty_cells_are_zero(docs):
 
 def test_traditional_roundtrips_names(docs):
     import opencc
+
     s2t, t2s = opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
     names = {d[2]["agency_name"] for d in docs}
     for prov, city, counties in synth.PLACES:
@@ -183,7 +200,7 @@ def test_traditional_roundtrips_names(docs):
 
 
 def test_spam_is_recorded_and_present(docs):
-    for fname, data, t, meta in docs:
+    for _fname, data, _t, meta in docs:
         if meta["spam"] and not meta["traditional"]:
             text = data.decode(meta["encoding"])
             assert all(term in text for term in meta["spam"])
@@ -193,13 +210,13 @@ def test_glued_splits():
     assert synth.t3_row_splits("0000000") == [[0] * 7]
     assert len(synth.t3_row_splits("1111116")) == 1
     assert synth.t3_row_splits("1200003") == [[1, 2, 0, 0, 0, 0, 3]]
-    assert synth.t3_row_splits("12000003") == []                 # no reading adds up
-    assert len(synth.t3_row_splits("110000011")) == 2            # 1,10,0,0,0,0|11 or 11,0,0,0,0,0|11
+    assert synth.t3_row_splits("12000003") == []  # no reading adds up
+    assert len(synth.t3_row_splits("110000011")) == 2  # 1,10,0,0,0,0|11 or 11,0,0,0,0,0|11
     assert len(synth.t3_row_splits("1010002")) == 1
     assert len(synth.t4_run_splits("000000000000000")) == 1
-    assert synth.t4_run_splits("1001" + "0" * 11) == []      # broken totals: no reading
+    assert synth.t4_run_splits("1001" + "0" * 11) == []  # broken totals: no reading
     # every ambiguous row listed in the meta really has several (or no) readings
-    for fname, data, t, meta in synth.corpus(300, 99, styles=["glued"]):
+    for _fname, _data, t, meta in synth.corpus(300, 99, styles=["glued"]):
         amb = {tuple(x) for x in meta["glued_ambiguous"]}
         if t["table3"] is None:
             continue
@@ -223,8 +240,24 @@ def test_glued_text_has_runs():
 def test_cli_writes_files_and_truth(tmp_path):
     out1, out2 = tmp_path / "a", tmp_path / "b"
     for out in (out1, out2):
-        subprocess.run([sys.executable, "-m", "ingest.synth", "--out", str(out), "--n", "12", "--seed", "5",
-                        "--years", "2019-2024"], check=True, cwd=ROOT, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ingest.synth",
+                "--out",
+                str(out),
+                "--n",
+                "12",
+                "--seed",
+                "5",
+                "--years",
+                "2019-2024",
+            ],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
     files = sorted(p.name for p in out1.iterdir())
     assert len(files) == 13 and "truth.jsonl" in files
     for name in files:

@@ -7,7 +7,8 @@ one run at a time (scripts/dagster.yaml), so nothing else holds the DuckDB lock 
 """
 
 import json
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import duckdb
 from dagster import (
@@ -46,8 +47,7 @@ GROUP_BY_RESOURCE_TYPE: dict[str, str] = {"seed": "staging", "snapshot": "stagin
 class OgiDbtTranslator(DagsterDbtTranslator):
     """Sources are the ingest assets' keys; groups come from the model folders."""
 
-    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str,
-                       project: DbtProject | None) -> AssetSpec:
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
         if props["resource_type"] == "source":
@@ -95,11 +95,13 @@ def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: s
             except duckdb.Error:
                 yield event
                 continue
-            yield event.with_metadata({
-                **event.metadata,
-                "dagster/row_count": MetadataValue.int(int(n)),
-                "preview": MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_"),
-            })
+            yield event.with_metadata(
+                {
+                    **event.metadata,
+                    "dagster/row_count": MetadataValue.int(int(n)),
+                    "preview": MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_"),
+                }
+            )
 
 
 def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths) -> Iterator:

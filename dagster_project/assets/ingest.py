@@ -19,7 +19,7 @@ from dagster import (
 
 from ingest import flatten, landing
 
-from ..partitions import years_in_range, yearly_partitions
+from ..partitions import yearly_partitions, years_in_range
 from ..resources import OgiPaths
 
 RAW_REPORTS = AssetKey("raw_reports")
@@ -36,7 +36,8 @@ def preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS, max_chars: int = 80) -> 
     for column in head.columns:
         if head[column].dtype == object:
             head[column] = head[column].map(
-                lambda v: v if not isinstance(v, str) or len(v) <= max_chars else v[: max_chars - 1] + "…")
+                lambda v: v if not isinstance(v, str) or len(v) <= max_chars else v[: max_chars - 1] + "…"
+            )
     return MetadataValue.md(head.to_markdown(index=False))  # tabulate comes with dagster
 
 
@@ -57,17 +58,19 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
     quarantine = result.quarantine.to_pandas()
     for row in quarantine.itertuples():
         context.log.warning(f"quarantined {row.code}: {row.reason}")
-    return MaterializeResult(metadata={
-        "dagster/row_count": MetadataValue.int(counts["landed"]),
-        "files_landed": MetadataValue.int(counts["landed"]),
-        "files_ok": MetadataValue.int(counts["ok"]),
-        "files_duplicate": MetadataValue.int(counts["duplicate"]),
-        "files_quarantined": MetadataValue.int(counts["quarantined"]),
-        "reports_by_year": MetadataValue.json({str(k): v for k, v in result.years().items()}),
-        "quarantine": preview(quarantine[["path", "code", "reason"]], rows=50, max_chars=200),
-        "preview": preview(result.index.to_pandas()[["path", "sha256", "report_year", "status"]]),
-        "index_path": MetadataValue.path(str(landing.index_path(paths.root()))),
-    })
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": MetadataValue.int(counts["landed"]),
+            "files_landed": MetadataValue.int(counts["landed"]),
+            "files_ok": MetadataValue.int(counts["ok"]),
+            "files_duplicate": MetadataValue.int(counts["duplicate"]),
+            "files_quarantined": MetadataValue.int(counts["quarantined"]),
+            "reports_by_year": MetadataValue.json({str(k): v for k, v in result.years().items()}),
+            "quarantine": preview(quarantine[["path", "code", "reason"]], rows=50, max_chars=200),
+            "preview": preview(result.index.to_pandas()[["path", "sha256", "report_year", "status"]]),
+            "index_path": MetadataValue.path(str(landing.index_path(paths.root()))),
+        }
+    )
 
 
 @multi_asset(
@@ -96,12 +99,16 @@ def parsed_reports(context: AssetExecutionContext, paths: OgiPaths):
             rows_by_year[table][str(year)] = counts[table]
             if counts[table] and sum(len(f) for f in frames[table]) < PREVIEW_ROWS:
                 frames[table].append(
-                    pq.read_table(flatten.partition_path(root, table, year)).slice(0, PREVIEW_ROWS).to_pandas())
+                    pq.read_table(flatten.partition_path(root, table, year)).slice(0, PREVIEW_ROWS).to_pandas()
+                )
         context.log.info(f"{year}: {counts}")
     for table, key in PARSED_KEYS.items():
         df = pd.concat(frames[table]) if frames[table] else pd.DataFrame()
-        yield MaterializeResult(asset_key=key, metadata={
-            "dagster/row_count": MetadataValue.int(sum(rows_by_year[table].values())),
-            "rows_by_year": MetadataValue.json({y: n for y, n in rows_by_year[table].items() if n}),
-            "preview": preview(df),
-        })
+        yield MaterializeResult(
+            asset_key=key,
+            metadata={
+                "dagster/row_count": MetadataValue.int(sum(rows_by_year[table].values())),
+                "rows_by_year": MetadataValue.json({y: n for y, n in rows_by_year[table].items() if n}),
+                "preview": preview(df),
+            },
+        )

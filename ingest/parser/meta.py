@@ -5,6 +5,7 @@ Sources, strongest first: the title line (`XX局2021年政府信息公开工作�
 至12月31日`), the prose (`2021年,XX中心认真贯彻…`, `可在XX网站下载`), and the 发布机构 field. What is
 not found is None, and the caller records a warning; nothing is guessed silently.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,33 +13,42 @@ from collections import Counter
 
 _CJK = r"\u4e00-\u9fff"
 # An agency name ends with the kind of body it is.
-ORG_SUFFIX = (r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|委员会|管委会|街道办事处|办事处|"
-              r"管理局|管理处|管理所|服务中心|中心|局|厅|委|办|院|所|站|队|署|会|馆|处|政府|镇|乡|街道|公司|集团|"
-              r"部|支行|分行|行|海关|大学|学院|学校|党校|监狱|场|台)")
+ORG_SUFFIX = (
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|委员会|管委会|街道办事处|办事处|"
+    r"管理局|管理处|管理所|服务中心|中心|局|厅|委|办|院|所|站|队|署|会|馆|处|政府|镇|乡|街道|公司|集团|"
+    r"部|支行|分行|行|海关|大学|学院|学校|党校|监狱|场|台)"
+)
 # A government's own report is often titled by its place alone: 杭州市西湖区2021年政府信息公开工作年度报告
 _PLACE_ONLY = re.compile(rf"^[{_CJK}]{{2,20}}(?:省|自治区|市|自治州|州|地区|盟|区|县|自治县|旗|新区|开发区|园区)$")
 _ORG = rf"[{_CJK}()]{{1,40}}?{ORG_SUFFIX}"
 # words that start a clause, not a name (place names such as 本溪市, 全椒县, 将乐县, 和县, 从化区 are fine)
-_BAD_START = re.compile(r"^(?:关于|本(?:机关|单位|部门|局|委|办|院|中心|年|报告)|我|现将|特此|各(?:级|地|部门)|该|此|对|在|为|由|"
-                        r"经|据|按照|根据|将进一步|向|与|请|以|其|市区县|区县)")
+_BAD_START = re.compile(
+    r"^(?:关于|本(?:机关|单位|部门|局|委|办|院|中心|年|报告)|我|现将|特此|各(?:级|地|部门)|该|此|对|在|为|由|"
+    r"经|据|按照|根据|将进一步|向|与|请|以|其|市区县|区县)"
+)
 _BAD_ANY = re.compile(r"政府信息公开|年度报告|工作报告|条例|以来|足球|比分|门户网站|网站")
 _PREFIX_JUNK = re.compile(r"^(?:.*?[>»]|首页|您当前的位置|当前位置|位置)+")
 
 _REPORT = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 TITLE = re.compile(
-    rf"(?P<pre>[{_CJK}()]{{0,40}}?)[ \t]?(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?P<mid>[{_CJK}()]{{0,40}}?)"
-    + _REPORT)
+    rf"(?P<pre>[{_CJK}()]{{0,40}}?)[ \t]?(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?P<mid>[{_CJK}()]{{0,40}}?)" + _REPORT
+)
 # 政府信息公开工作年度报告(2021年度) / XX局政府信息公开工作年度报告(2021年)
 TITLE_YEAR_AFTER = re.compile(
-    rf"(?P<pre>[{_CJK}()]{{2,40}}?)[ \t]?" + _REPORT + r"\s*[(〔\[]\s*(?P<year>(?:19|20)\d{2})\s*年?度?\s*[)〕\]]")
+    rf"(?P<pre>[{_CJK}()]{{2,40}}?)[ \t]?" + _REPORT + r"\s*[(〔\[]\s*(?P<year>(?:19|20)\d{2})\s*年?度?\s*[)〕\]]"
+)
 _PRE_TAIL_JUNK = re.compile(r"(?:关于|关于印发|印发|公布|发布|的)+$")
 PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起|开始)?\s*(?:至|到|-|—|~)")
-PERIOD_WORD = re.compile(r"(?:统计期限|统计时限|统计时间|统计区间|统计周期|时间范围|统计截止)[^。\n]{0,20}?((?:19|20)\d{2})\s*年")
+PERIOD_WORD = re.compile(
+    r"(?:统计期限|统计时限|统计时间|统计区间|统计周期|时间范围|统计截止)[^。\n]{0,20}?((?:19|20)\d{2})\s*年"
+)
 PROSE_YEAR = re.compile(r"(?:^|[\s。;:,])((?:19|20)\d{2})\s*年(?:度)?(?:以来)?\s*[,，]")
 ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
-_SUBJECT_CTX = (r"(?:认真|坚持|深入|始终|严格|全面|按照|紧紧|积极|围绕|不断|进一步|以|高度|扎实|持续|切实|紧扣|"
-                r"聚焦|在|根据|依据|贯彻|落实|把|共|主动|着力|继续|紧密|立足|牢固|稳步|大力)")
+_SUBJECT_CTX = (
+    r"(?:认真|坚持|深入|始终|严格|全面|按照|紧紧|积极|围绕|不断|进一步|以|高度|扎实|持续|切实|紧扣|"
+    r"聚焦|在|根据|依据|贯彻|落实|把|共|主动|着力|继续|紧密|立足|牢固|稳步|大力)"
+)
 PROSE_ORG = [
     re.compile(rf"(?:^|[。;!\n]|(?:19|20)\d{{2}}\s*年(?:度)?(?:以来)?\s*[,，]?)\s*(?P<org>{_ORG}){_SUBJECT_CTX}"),
     re.compile(rf"在(?P<org>{_ORG})(?:门户)?(?:网站|政府网站|官网|网)"),
@@ -48,13 +58,17 @@ PROSE_ORG = [
 ]
 FIELD_ORG = re.compile(rf"(?:发布机构|发布单位|发文机关|公开主体)\s*[:：]\s*(?P<org>{_ORG})(?=\s|$|[|,，])")
 
-DATE_FIELD = re.compile(r"(?:公开日期|发布日期|发布时间|成文日期|生成日期|时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+DATE_FIELD = re.compile(
+    r"(?:公开日期|发布日期|发布时间|成文日期|生成日期|时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
 DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 # Leading place names: province, prefecture, county level (the parser's own knowledge of region;
 # a full GB/T 2260 hierarchy belongs to the warehouse).
-REGION = re.compile(rf"^(?P<r>(?:[{_CJK}]{{2,8}}?(?:省|自治区|特别行政区))?(?:[{_CJK}]{{2,9}}?(?:市|自治州|州|地区|盟))?"
-                    rf"(?:[{_CJK}]{{1,9}}?(?:区|县|自治县|旗|市))?)")
+REGION = re.compile(
+    rf"^(?P<r>(?:[{_CJK}]{{2,8}}?(?:省|自治区|特别行政区))?(?:[{_CJK}]{{2,9}}?(?:市|自治州|州|地区|盟))?"
+    rf"(?:[{_CJK}]{{1,9}}?(?:区|县|自治县|旗|市))?)"
+)
 _MUNICIPAL = ("北京市", "上海市", "天津市", "重庆市")
 
 
@@ -80,7 +94,7 @@ def find_title(text_head: str, html_title: str | None):
     for src in ([html_title] if html_title else []) + [text_head]:
         for rm in _REPORT_RX.finditer(src):
             lo = max(0, rm.start() - 90)
-            seg = src[lo:rm.end() + 16]
+            seg = src[lo : rm.end() + 16]
             for rx in (TITLE, TITLE_YEAR_AFTER):
                 for m in rx.finditer(seg):
                     year = int(m.group("year"))
@@ -150,7 +164,7 @@ def find_published(text: str, report_year: int | None) -> str | None:
     # the signature date closes the report: a date near the end that is not a period bound
     tail = text[-400:]
     for m in reversed(list(DATE_CN.finditer(tail))):
-        if re.match(r"\s*(?:起|至|到|-|—|~)", tail[m.end():m.end() + 3]):
+        if re.match(r"\s*(?:起|至|到|-|—|~)", tail[m.end() : m.end() + 3]):
             continue
         y, mo = int(m.group(1)), int(m.group(2))
         if report_year is None or y == report_year + 1 or (y == report_year and mo == 12):
@@ -164,7 +178,7 @@ def find_region(agency: str | None) -> str | None:
         return None
     for muni in _MUNICIPAL:
         if agency.startswith(muni):
-            rest = REGION.match(agency[len(muni):])
+            rest = REGION.match(agency[len(muni) :])
             tail = rest.group("r") if rest else ""
             return muni + (tail if tail and tail.endswith(("区", "县")) else "")
     m = REGION.match(agency)

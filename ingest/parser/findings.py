@@ -2,12 +2,12 @@
 
 A broken rule is a finding about the report, recorded and shown; the numbers are never changed.
 """
+
 from __future__ import annotations
 
 import re
 
 from . import labels as L
-from .tables import issue
 
 # code -> (severity, meaning). Codes are stable: the warehouse and analysts key on them.
 CODES: dict[str, tuple[str, str]] = {
@@ -52,10 +52,50 @@ CODES: dict[str, tuple[str, str]] = {
     "SPAM_INJECTED": ("warning", "gambling or spam terms injected into the page (a hijacked portal)"),
 }
 
-SPAM_TERMS = ["足球比分", "比分网", "365体育", "bet365", "澳门银河", "澳门新葡京", "新葡京", "葡京娱乐", "威尼斯人",
-              "太阳城", "皇冠体育", "皇冠网", "博彩", "赌场", "真人娱乐", "彩票网", "时时彩", "六合彩", "百家乐",
-              "娱乐城", "亚博体育", "开云体育", "金沙娱乐", "体育投注", "捕鱼游戏", "电子游艺", "pg电子", "ag真人",
-              "银河娱乐", "永利", "博天堂", "九游", "半岛体育", "乐鱼体育", "必威"]
+
+def finding(code: str, message: str, table: str | None = None, cells=None) -> dict:
+    """One finding about a report. The severity is the code's, from CODES (an unknown code is a bug)."""
+    severity = CODES[code][0]
+    return {"code": code, "severity": severity, "message": message, "table": table, "cells": list(cells or [])}
+
+
+SPAM_TERMS = [
+    "足球比分",
+    "比分网",
+    "365体育",
+    "bet365",
+    "澳门银河",
+    "澳门新葡京",
+    "新葡京",
+    "葡京娱乐",
+    "威尼斯人",
+    "太阳城",
+    "皇冠体育",
+    "皇冠网",
+    "博彩",
+    "赌场",
+    "真人娱乐",
+    "彩票网",
+    "时时彩",
+    "六合彩",
+    "百家乐",
+    "娱乐城",
+    "亚博体育",
+    "开云体育",
+    "金沙娱乐",
+    "体育投注",
+    "捕鱼游戏",
+    "电子游艺",
+    "pg电子",
+    "ag真人",
+    "银河娱乐",
+    "永利",
+    "博天堂",
+    "九游",
+    "半岛体育",
+    "乐鱼体育",
+    "必威",
+]
 _SPAM = re.compile("|".join(re.escape(t) for t in SPAM_TERMS), re.IGNORECASE)
 
 
@@ -79,12 +119,19 @@ def check_t3(t3: dict, fmt: str | None) -> list[dict]:
         if a is not None and b is not None and a != b:
             bad.append((c, a, b))
     if bad:
-        out.append(issue("T3_COLUMN_BALANCE", "warning",
-                         "table3: new_received + carried_over != total_processed + carried_forward in "
-                         + ", ".join(f"{c} ({a} vs {b})" for c, a, b in bad), "table3",
-                         [f"{r}.{c}" for c, _, _ in bad for r in L.T3_STAGE_ROWS]))
-    has_split = any(k in t3 and any(v is not None for v in t3[k].values())
-                    for k in ("other_no_correction", "other_unpaid_fee", "other_other"))
+        out.append(
+            finding(
+                "T3_COLUMN_BALANCE",
+                "table3: new_received + carried_over != total_processed + carried_forward in "
+                + ", ".join(f"{c} ({a} vs {b})" for c, a, b in bad),
+                "table3",
+                [f"{r}.{c}" for c, _, _ in bad for r in L.T3_STAGE_ROWS],
+            )
+        )
+    has_split = any(
+        k in t3 and any(v is not None for v in t3[k].values())
+        for k in ("other_no_correction", "other_unpaid_fee", "other_other")
+    )
     leaves = L.T3_OUTCOME_ROWS_2021 if (has_split or fmt != "2019") else L.T3_OUTCOME_ROWS_2019
     if "other_total" in t3 and not has_split:
         leaves = L.T3_OUTCOME_ROWS_2019
@@ -95,10 +142,15 @@ def check_t3(t3: dict, fmt: str | None) -> list[dict]:
         if tp is not None and s is not None and tp != s:
             bad.append((c, s, tp))
     if bad:
-        out.append(issue("T3_OUTCOME_SUM", "warning",
-                         "table3: the outcome rows do not add up to total_processed in "
-                         + ", ".join(f"{c} (sum {s} vs {tp})" for c, s, tp in bad), "table3",
-                         [f"total_processed.{c}" for c, _, _ in bad]))
+        out.append(
+            finding(
+                "T3_OUTCOME_SUM",
+                "table3: the outcome rows do not add up to total_processed in "
+                + ", ".join(f"{c} (sum {s} vs {tp})" for c, s, tp in bad),
+                "table3",
+                [f"total_processed.{c}" for c, _, _ in bad],
+            )
+        )
     bad = []
     for r, row in t3.items():
         tot = row.get("total")
@@ -106,13 +158,18 @@ def check_t3(t3: dict, fmt: str | None) -> list[dict]:
         if tot is not None and s is not None and tot != s:
             bad.append((r, s, tot))
     if bad:
-        out.append(issue("T3_ROW_SUM", "warning",
-                         "table3: total != sum of the six applicant columns in "
-                         + ", ".join(f"{r} (sum {s} vs {t})" for r, s, t in bad), "table3",
-                         [f"{r}.total" for r, _, _ in bad]))
+        out.append(
+            finding(
+                "T3_ROW_SUM",
+                "table3: total != sum of the six applicant columns in "
+                + ", ".join(f"{r} (sum {s} vs {t})" for r, s, t in bad),
+                "table3",
+                [f"{r}.total" for r, _, _ in bad],
+            )
+        )
     neg = [f"{r}.{c}" for r, row in t3.items() for c, v in row.items() if v is not None and v < 0]
     if neg:
-        out.append(issue("NEGATIVE_COUNT", "warning", f"table3: {len(neg)} negative count(s)", "table3", neg))
+        out.append(finding("NEGATIVE_COUNT", f"table3: {len(neg)} negative count(s)", "table3", neg))
     return out
 
 
@@ -125,13 +182,18 @@ def check_t4(t4: dict) -> list[dict]:
             bad.append((p, s, tot))
     out = []
     if bad:
-        out.append(issue("T4_TOTAL", "warning",
-                         "table4: total != upheld + corrected + other + pending in "
-                         + ", ".join(f"{p} (sum {s} vs {t})" for p, s, t in bad), "table4",
-                         [f"{p}.total" for p, _, _ in bad]))
+        out.append(
+            finding(
+                "T4_TOTAL",
+                "table4: total != upheld + corrected + other + pending in "
+                + ", ".join(f"{p} (sum {s} vs {t})" for p, s, t in bad),
+                "table4",
+                [f"{p}.total" for p, _, _ in bad],
+            )
+        )
     neg = [f"{p}.{r}" for p, row in t4.items() for r, v in row.items() if v is not None and v < 0]
     if neg:
-        out.append(issue("NEGATIVE_COUNT", "warning", f"table4: {len(neg)} negative count(s)", "table4", neg))
+        out.append(finding("NEGATIVE_COUNT", f"table4: {len(neg)} negative count(s)", "table4", neg))
     return out
 
 
@@ -142,8 +204,9 @@ def check_narrative(narr: dict, t3: dict | None, t4: dict | None) -> list[dict]:
         v = narr.get(key)
         if v is None or table_val is None or v == table_val:
             return
-        out.append(issue("NARRATIVE_MISMATCH", "warning",
-                         f"the prose says {key} = {v}, the table says {table_val}", table, cells))
+        out.append(
+            finding("NARRATIVE_MISMATCH", f"the prose says {key} = {v}, the table says {table_val}", table, cells)
+        )
 
     if t3:
         nr = (t3.get("new_received") or {}).get("total")
@@ -152,8 +215,12 @@ def check_narrative(narr: dict, t3: dict | None, t4: dict | None) -> list[dict]:
         rt = (t4.get("reconsideration") or {}).get("total")
         cmp("reconsideration_total", rt, "table4", ["reconsideration.total"])
         lt = [(t4.get(p) or {}).get("total") for p in ("litigation_direct", "litigation_after_reconsideration")]
-        cmp("litigation_total", None if None in lt else sum(lt), "table4",
-            ["litigation_direct.total", "litigation_after_reconsideration.total"])
+        cmp(
+            "litigation_total",
+            None if None in lt else sum(lt),
+            "table4",
+            ["litigation_direct.total", "litigation_after_reconsideration.total"],
+        )
     return out
 
 
@@ -165,6 +232,10 @@ def check_spam(text: str) -> list[dict]:
     if not hits:
         return []
     terms = ", ".join(f"{k}×{n}" for k, n in sorted(hits.items(), key=lambda kv: -kv[1]))
-    return [issue("SPAM_INJECTED", "warning",
-                  f"content integrity: {sum(hits.values())} injected spam term(s) in the page ({terms}); "
-                  "the portal was probably hijacked and words of the report replaced")]
+    return [
+        finding(
+            "SPAM_INJECTED",
+            f"content integrity: {sum(hits.values())} injected spam term(s) in the page ({terms}); "
+            "the portal was probably hijacked and words of the report replaced",
+        )
+    ]

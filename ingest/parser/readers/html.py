@@ -8,6 +8,7 @@ rowspan/colspan expanded, and its place in the page text becomes one placeholder
 tables stay in document order with the headings around them. Tables that hold other tables are layout
 and are read as text.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,9 +23,46 @@ MAX_SPAN = 200  # a colspan/rowspan above this is hostile or broken markup
 MAX_GRID_CELLS = 2_000_000
 
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "head")
-_BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
-          "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dd", "dt", "dl", "td", "th",
-          "caption", "tbody", "thead", "tfoot", "form", "center", "hr", "title", "body", "html", "main"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "tr",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "td",
+    "th",
+    "caption",
+    "tbody",
+    "thead",
+    "tfoot",
+    "form",
+    "center",
+    "hr",
+    "title",
+    "body",
+    "html",
+    "main",
+}
 _CELL_BREAK = {"br", "p", "div", "li"}
 _DATA_URI = re.compile(r"data:[a-zA-Z0-9.+/-]*;base64,[A-Za-z0-9+/=\s]{256,}")
 
@@ -48,8 +86,9 @@ def is_html(text: str) -> bool:
     return bool(re.search(r"<(?:!doctype html|html|body|table|div|p|tr|td|span|meta|head)[\s>/]", head))
 
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
-                               remove_blank_text=False, collect_ids=False)
+_PARSER = lxml.html.HTMLParser(
+    remove_comments=True, remove_pis=True, no_network=True, recover=True, remove_blank_text=False, collect_ids=False
+)
 
 
 # A line break in the HTML source between two Chinese characters is no space at all (Word's export
@@ -59,7 +98,7 @@ _WRAP = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 
 
 def _unwrap(s: str | None) -> str | None:
-    if not s or "\n" not in s and "\r" not in s:
+    if not s or ("\n" not in s and "\r" not in s):
         return s
     return _WRAP.sub(" ", _CJK_WRAP.sub("", s))
 
@@ -71,7 +110,7 @@ def _cell_text(td) -> str:
     return td.text_content().replace("\xa0", " ")
 
 
-def grid_text(g: "Grid") -> str:
+def grid_text(g: Grid) -> str:
     """A grid as text for the prose readers: one line per row, cells separated by ` | `."""
     return "\n".join(" | ".join(" ".join(c.text.split()) for c in row if c.origin) for row in g.rows)
 
@@ -122,7 +161,7 @@ def _grid(table, index: int) -> Grid:
 
 @dataclass
 class Page:
-    lines: list[str]          # page text, one block per line; data tables as placeholder lines
+    lines: list[str]  # page text, one block per line; data tables as placeholder lines
     grids: list[Grid]
     title: str | None
     notes: list[tuple[str, str, str]]

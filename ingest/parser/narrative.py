@@ -3,6 +3,7 @@
 Arabic or Chinese numerals (cn2an). Negative statements (`未收到政府信息公开申请`,
 `未发生…行政复议、行政诉讼`) give 0. The first statement of each key wins.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,15 +41,33 @@ def to_int(s: str) -> int | None:
 # (key, pattern, value): value None = the captured number; an int = that constant
 RULES: list[tuple[str, re.Pattern, int | None]] = [
     ("requests_received", re.compile(r"(?:未|没有)(?:收到|受理|接到)" + _GAP + r"(?:政府)?信息公开申请"), 0),
-    ("requests_received", re.compile(r"(?:共|累计|全年|本年度?)?(?:收到|受理|接收|新收|接到)(?:和受理|并受理|及受理)?" + _GAP
-                                     + r"(?:申请|信息)" + r"[^。;,，]{0,8}?" + _N + _UNIT), None),
+    (
+        "requests_received",
+        re.compile(
+            r"(?:共|累计|全年|本年度?)?(?:收到|受理|接收|新收|接到)(?:和受理|并受理|及受理)?"
+            + _GAP
+            + r"(?:申请|信息)"
+            + r"[^。;,，]{0,8}?"
+            + _N
+            + _UNIT
+        ),
+        None,
+    ),
     ("requests_answered", re.compile(r"(?:答复|办结|办理完结)(?:办理)?(?:数)?" + _GAP + _N + _UNIT), None),
     ("reconsideration_total", re.compile(r"(?:未发生|未引起|没有|无)" + _GAP + r"行政复议"), 0),
     ("reconsideration_total", re.compile(r"行政复议(?:案件|申请)?" + r"[^。;,，]{0,4}?" + _N + _UNIT), None),
-    ("reconsideration_corrected", re.compile(r"行政复议[^。;]{0,16}?(?:被纠错|被纠正|纠错|纠正|被撤销|撤销)" + r"[^。;,，]{0,4}?" + _N + _UNIT), None),
+    (
+        "reconsideration_corrected",
+        re.compile(r"行政复议[^。;]{0,16}?(?:被纠错|被纠正|纠错|纠正|被撤销|撤销)" + r"[^。;,，]{0,4}?" + _N + _UNIT),
+        None,
+    ),
     ("litigation_total", re.compile(r"(?:未发生|未引起|没有|无)" + _GAP + r"(?:行政)?诉讼"), 0),
     ("litigation_total", re.compile(r"行政诉讼(?:案件)?" + r"[^。;,，]{0,4}?" + _N + _UNIT), None),
-    ("litigation_lost", re.compile(r"行政诉讼[^。;]{0,16}?(?:败诉|被纠正|纠正)" + r"[^。;,，]{0,4}?" + _N + _UNIT), None),
+    (
+        "litigation_lost",
+        re.compile(r"行政诉讼[^。;]{0,16}?(?:败诉|被纠正|纠正)" + r"[^。;,，]{0,4}?" + _N + _UNIT),
+        None,
+    ),
     ("fees_yuan", re.compile(r"(?:未|没有|无)[^。;,，]{0,6}?(?:收取|收费)"), 0),
     ("fees_yuan", re.compile(r"收取[^。;]{0,20}?费(?:用)?" + r"[^。;,，]{0,4}?" + r"(\d+(?:\.\d+)?)\s*元"), None),
     ("proactive_items", re.compile(r"主动公开(?:政府)?信息" + r"[^。;,，第]{0,6}?" + r"(\d+)\s*条"), None),

@@ -5,6 +5,7 @@ strict GB18030 (a superset of GB2312 and GBK), then a line-by-line mix for pages
 both. Then NFKC (full-width digits, brackets, colons and spaces become ASCII) and OpenCC t2s
 (traditional -> simplified) so that one set of label patterns serves every page.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -68,7 +69,7 @@ def to_text(data: bytes, is_html_hint: bool = True) -> tuple[str, str, list]:
     notes: list = []
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace"), enc + "-bom", notes
+            return data[len(bom) :].decode(enc, errors="replace"), enc + "-bom", notes
     s = _strict(data, "utf-8")
     if s is not None:
         return s, "utf-8", notes
@@ -84,9 +85,14 @@ def to_text(data: bytes, is_html_hint: bool = True) -> tuple[str, str, list]:
             if declared in _GB_FAMILY and enc == "gb18030":
                 name = f"gb18030 (declared {declared})"
             return s, name, notes
-    notes.append(("DECODE_MIXED", "warning",
-                  "bytes are neither valid UTF-8 nor GB18030 throughout; lines were decoded one by one "
-                  "and undecodable bytes replaced"))
+    notes.append(
+        (
+            "DECODE_MIXED",
+            "warning",
+            "bytes are neither valid UTF-8 nor GB18030 throughout; lines were decoded one by one "
+            "and undecodable bytes replaced",
+        )
+    )
     return _mixed(data), "mixed", notes
 
 

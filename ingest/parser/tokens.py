@@ -5,6 +5,7 @@ its own, or a run of words on a line. Numbers glued to labels (`行政许可644`
 numbered label glued to the numbers before it (`41815092.政府公报`) are split here; digit runs that
 hold several cells (`640020470`) stay one token and are split later with the table's arithmetic.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,18 +27,23 @@ _COLUMN_GAP = re.compile(r"\s{2,}|\t")
 
 @dataclass(slots=True)
 class Token:
-    kind: str                 # label | num | empty
-    text: str                 # as printed (labels: white space removed)
-    src: str                  # html | text
+    kind: str  # label | num | empty
+    text: str  # as printed (labels: white space removed)
+    src: str  # html | text
     table: int | None = None  # html grid index
-    row: int | None = None    # html grid row
-    col: int | None = None    # html grid column
-    line: int | None = None   # 1-based line of the decoded text
-    cell: int = 0             # id of the source cell / line piece (tokens of one cell share it)
+    row: int | None = None  # html grid row
+    col: int | None = None  # html grid column
+    line: int | None = None  # 1-based line of the decoded text
+    cell: int = 0  # id of the source cell / line piece (tokens of one cell share it)
 
     def loc(self) -> dict:
-        return {"src": self.src, "src_table": self.table, "src_row": self.row, "src_col": self.col,
-                "src_line": self.line}
+        return {
+            "src": self.src,
+            "src_table": self.table,
+            "src_row": self.row,
+            "src_col": self.col,
+            "src_line": self.line,
+        }
 
 
 def split_word(word: str) -> list[tuple[str, str]]:
@@ -79,9 +85,9 @@ def split_word(word: str) -> list[tuple[str, str]]:
         adjacent = start == pos and start > 0
         run = m.group()
         label += word[pos:start]
-        nxt = word[end:end + 1]
-        after = word[end + 1:end + 2]
-        prev = word[start - 1:start] if start else ""
+        nxt = word[end : end + 1]
+        after = word[end + 1 : end + 2]
+        prev = word[start - 1 : start] if start else ""
         if nxt in (".", "、") and after and not after.isdigit() and "." not in run:
             digits = run.lstrip("+-")
             if len(digits) > 1:

@@ -1,4 +1,5 @@
 """One annual-report file -> one canonical record (RECORD.md). Never raises on bad input."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,9 +8,13 @@ import re
 import traceback
 from pathlib import Path
 
-from . import PARSER_VERSION, findings, html, meta, narrative, tables
+from .. import PARSER_VERSION
+from ..calendar import format_generation
+from . import findings, meta, narrative, tables
 from . import labels as L
 from .decode import NotText, decode
+from .findings import finding
+from .readers import html
 from .tokens import Token, cell_tokens, line_tokens
 
 MAX_BYTES = int(os.environ.get("OGI_MAX_BYTES", 64 * 1024 * 1024))
@@ -26,8 +31,13 @@ def _record(file: str, data: bytes | None) -> dict:
         "format_version": None,
         "published_date": None,
         "region_name": None,
-        "source": {"bytes": len(data) if data is not None else None, "encoding": None, "traditional": None,
-                   "kind": None, "layout": "none"},
+        "source": {
+            "bytes": len(data) if data is not None else None,
+            "encoding": None,
+            "traditional": None,
+            "kind": None,
+            "layout": "none",
+        },
         "table2": None,
         "table3": None,
         "table4": None,
@@ -38,8 +48,7 @@ def _record(file: str, data: bytes | None) -> dict:
 
 
 def _err(rec: dict, code: str, message: str) -> dict:
-    rec["issues"].append({"code": code, "severity": "error", "message": f"{rec['file']}: {message}",
-                          "table": None, "cells": []})
+    rec["issues"].append(finding(code, f"{rec['file']}: {message}"))
     return rec
 
 
@@ -48,8 +57,8 @@ def _span_lines(lines: list[str]) -> tuple[int, int] | None:
     last section-五/六 heading (a table of contents listing every heading may come first)."""
     first = last = None
     anchor = re.compile("第二十条第|本年新收|申请人情况|\ue000TABLE")
-    tables_rx = [rx for _, rx in tables.HEADINGS[:3]]
-    end_rx = tables.HEADINGS[3][1]
+    tables_rx = [rx for _, rx in L.HEADINGS[:3]]
+    end_rx = L.HEADINGS[3][1]
     for i, ln in enumerate(lines):
         if not ln:
             continue
@@ -63,8 +72,10 @@ def _span_lines(lines: list[str]) -> tuple[int, int] | None:
     return first, (last if last is not None else len(lines) - 1)
 
 
-_MIDLINE_HEADING = re.compile(r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
-                              r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)")
+_MIDLINE_HEADING = re.compile(
+    r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
+    r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)"
+)
 
 
 def _split_at_headings(line: str) -> list[str]:
@@ -132,10 +143,7 @@ def _format(year: int | None, t2: dict | None, t3: dict | None) -> tuple[str | N
             by_tables = "2021"
         elif ms & L.MEASURES_2019:
             by_tables = "2019"
-    by_year = None
-    if year is not None:
-        by_year = "pre2019" if year <= 2018 else ("2019" if year <= 2020 else "2021")
-    return by_tables, by_year
+    return by_tables, format_generation(year)
 
 
 def parse_bytes(data: bytes, file: str = "<bytes>") -> dict:
@@ -144,8 +152,9 @@ def parse_bytes(data: bytes, file: str = "<bytes>") -> dict:
         return _parse(data, rec)
     except Exception as exc:  # the contract: one record per file, never a traceback
         tb = traceback.extract_tb(exc.__traceback__)[-1]
-        return _err(rec, "PARSE_ERROR", f"parser failed: {type(exc).__name__}: {exc} "
-                    f"(at {Path(tb.filename).name}:{tb.lineno})")
+        return _err(
+            rec, "PARSE_ERROR", f"parser failed: {type(exc).__name__}: {exc} (at {Path(tb.filename).name}:{tb.lineno})"
+        )
 
 
 def parse_file(path: str | os.PathLike) -> dict:
@@ -174,18 +183,21 @@ def _parse(data: bytes, rec: dict) -> dict:
         return _err(rec, code, str(exc))
     rec["source"]["encoding"] = dec.encoding
     rec["source"]["traditional"] = dec.traditional
-    for code, sev, msg in dec.notes:
-        issues.append(tables.issue(code, sev, msg))
+    for code, _sev, msg in dec.notes:
+        issues.append(finding(code, msg))
     if dec.traditional:
-        issues.append(tables.issue("TRADITIONAL_CONVERTED", "info",
-                                   "the page is in traditional characters; labels and names were converted "
-                                   "to simplified with OpenCC t2s"))
+        issues.append(
+            finding(
+                "TRADITIONAL_CONVERTED",
+                "the page is in traditional characters; labels and names were converted to simplified with OpenCC t2s",
+            )
+        )
     text = dec.text
     if looks_html or html.is_html(text):
         rec["source"]["kind"] = "html"
         page = html.parse(text)
-        for code, sev, msg in page.notes:
-            issues.append(tables.issue(code, sev, msg))
+        for code, _sev, msg in page.notes:
+            issues.append(finding(code, msg))
         lines, grids, title, src = page.lines, page.grids, page.title, "html"
         # prose readers see the tables' text too: a layout table around the article is a "grid"
         plain = "\n".join(_expand(ln, grids) for ln in lines if ln.strip())
@@ -204,27 +216,36 @@ def _parse(data: bytes, rec: dict) -> dict:
     rec["published_date"] = meta.find_published(plain_compact, year)
     rec["region_name"] = meta.find_region(agency)
     if agency is None:
-        issues.append(tables.issue("AGENCY_NOT_FOUND", "warning",
-                                   "no agency name found in the title line, the prose or the 发布机构 field"))
+        issues.append(
+            finding("AGENCY_NOT_FOUND", "no agency name found in the title line, the prose or the 发布机构 field")
+        )
     elif agency_src != "title":
-        issues.append(tables.issue("AGENCY_FROM_PROSE", "info", f"agency name taken from the {agency_src}: {agency}"))
+        issues.append(finding("AGENCY_FROM_PROSE", f"agency name taken from the {agency_src}: {agency}"))
     if year is None:
-        issues.append(tables.issue("YEAR_NOT_FOUND", "warning",
-                                   "no report year found in the title, the statistics period or the prose"))
+        issues.append(
+            finding("YEAR_NOT_FOUND", "no report year found in the title, the statistics period or the prose")
+        )
     elif year_src in ("prose", "prose_frequency"):
-        issues.append(tables.issue("YEAR_FROM_PROSE", "info", f"report year {year} taken from the prose"))
+        issues.append(finding("YEAR_FROM_PROSE", f"report year {year} taken from the prose"))
     if other_years:
-        issues.append(tables.issue("YEAR_CONFLICT", "warning",
-                                   f"report year {year} (from the {year_src}) but the page also gives "
-                                   + ", ".join(map(str, other_years))))
+        issues.append(
+            finding(
+                "YEAR_CONFLICT",
+                f"report year {year} (from the {year_src}) but the page also gives " + ", ".join(map(str, other_years)),
+            )
+        )
 
     # tables
     truncated: list[int] = []
     toks = _tokens(lines, grids, src, truncated) if (year is None or year >= 2019) else []
     if truncated:
-        issues.append(tables.issue("REGION_TRUNCATED", "warning",
-                                   f"the part of the page searched for tables is over {MAX_REGION_CHARS} characters; "
-                                   f"reading stopped at line {truncated[0]}"))
+        issues.append(
+            finding(
+                "REGION_TRUNCATED",
+                f"the part of the page searched for tables is over {MAX_REGION_CHARS} characters; "
+                f"reading stopped at line {truncated[0]}",
+            )
+        )
     regions = tables.split_regions(toks)
     t3x = tables.extract_t3(regions["t3"])
     t4x = tables.extract_t4(regions["t4"])
@@ -233,9 +254,13 @@ def _parse(data: bytes, rec: dict) -> dict:
     fmt_tables, fmt_year = _format(year, t2x.table, t3x.table)
     fmt = fmt_tables or fmt_year
     if fmt_tables and fmt_year and fmt_tables != fmt_year:
-        issues.append(tables.issue("FORMAT_MISMATCH", "warning",
-                                   f"the tables are laid out as the {fmt_tables} format but the year {year} "
-                                   f"implies the {fmt_year} format; the tables' layout is reported"))
+        issues.append(
+            finding(
+                "FORMAT_MISMATCH",
+                f"the tables are laid out as the {fmt_tables} format but the year {year} "
+                f"implies the {fmt_year} format; the tables' layout is reported",
+            )
+        )
     rec["format_version"] = fmt
     t3 = None
     if t3x.table is not None:
@@ -245,8 +270,17 @@ def _parse(data: bytes, rec: dict) -> dict:
     for x in (t2x, t3x, t4x):
         issues.extend(x.issues)
         for c in x.cells:
-            rec["cells"].append({"table": c.table, "row": c.row, "column": c.column, "value": c.value,
-                                 "raw": c.raw, "empty": c.empty, **c.loc})
+            rec["cells"].append(
+                {
+                    "table": c.table,
+                    "row": c.row,
+                    "column": c.column,
+                    "value": c.value,
+                    "raw": c.raw,
+                    "empty": c.empty,
+                    **c.loc,
+                }
+            )
     rec["source"]["layout"] = t3x.layout or t4x.layout or t2x.layout or "none"
     if rec["source"]["layout"] == "text":
         rec["source"]["layout"] = _text_layout(lines, regions["t3"] or regions["t4"] or regions["t2"])
@@ -259,15 +293,29 @@ def _parse(data: bytes, rec: dict) -> dict:
         issues.extend(findings.check_t4(t4x.table))
     issues.extend(findings.check_narrative(rec["narrative"], t3, t4x.table))
     issues.extend(findings.check_spam(plain))
-    if (t2x.table is None and t3 is None and t4x.table is None and year is not None and year >= 2019
-            and any(tables.HEADINGS[1][1].search(ln.replace(" ", "")) for ln in lines)):
-        issues.append(tables.issue("TABLES_MISSING", "warning",
-                                   "the report has its section headings but no readable tables "
-                                   "(they were images or lost); only prose numbers are available"))
+    if (
+        t2x.table is None
+        and t3 is None
+        and t4x.table is None
+        and year is not None
+        and year >= 2019
+        and any(L.HEADINGS[1][1].search(ln.replace(" ", "")) for ln in lines)
+    ):
+        issues.append(
+            finding(
+                "TABLES_MISSING",
+                "the report has its section headings but no readable tables "
+                "(they were images or lost); only prose numbers are available",
+            )
+        )
     if agency is None and year is None and not toks:
-        issues.append(tables.issue("NOT_A_REPORT", "error",
-                                   f"{rec['file']}: no title, report year, table or report section found; "
-                                   "this does not look like an annual report"))
+        issues.append(
+            finding(
+                "NOT_A_REPORT",
+                f"{rec['file']}: no title, report year, table or report section found; "
+                "this does not look like an annual report",
+            )
+        )
     return rec
 
 

@@ -4,6 +4,7 @@ Every label the parser reads (after decoding, NFKC, traditional->simplified and 
 white space) is matched here and nowhere else. Patterns are tried in the order written: a more
 specific pattern stands before a more general one that would also match.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,10 +46,11 @@ TABLE3_ROWS: dict[str, tuple[str, str]] = {
     "rejected_publication": ("(五)不予处理 3.要求提供公开出版物", "rejected"),
     "rejected_excessive": ("(五)不予处理 4.无正当理由大量反复申请", "rejected"),
     "rejected_confirmation": ("(五)不予处理 5.要求行政机关确认或重新出具已获取信息", "rejected"),
-    "other_no_correction": (
-        "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other"),
+    "other_no_correction": ("(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other"),
     "other_unpaid_fee": (
-        "(六)其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other"),
+        "(六)其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "other",
+    ),
     "other_other": ("(六)其他处理 3.其他", "other"),
     "other_total": ("(六)其他处理", "other"),
     "total_processed": ("(七)总计", "stage"),
@@ -283,3 +285,29 @@ def match_t3_row(label: str, group: str | None) -> str | None:
             if pat.regex.search(cand):
                 return pat.key
     return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Where the tables are: section headings, anchors and table 3's group words
+
+# Section headings (white space removed before matching). The numeral is required: the same words
+# stand in the report's introduction ("本报告共由总体情况、主动公开政府信息情况…").
+HEADINGS = [
+    ("t2", re.compile(r"[二2][、.]?主动公开政府信息(?:情况)?")),
+    ("t3", re.compile(r"[三3][、.]?收到和处理政府信息公开申请(?:情况)?")),
+    ("t4", re.compile(r"[四4][、.]?政府信息公开行政(?:法)?复议")),
+    ("end", re.compile(r"[五5][、.]?(?:政府信息公开工作)?存在的?主要问题|[六6][、.]其他需要报告")),
+]
+# Labels that open a table where its heading is missing.
+ANCHORS = [
+    ("t2", re.compile(r"^第二十条第")),
+    ("t3", re.compile(r"本年新收|^申请人情况$")),
+    ("t4", re.compile(r"^行政法?复议$|未经复议直接起诉")),
+]
+
+GROUP_PREFIX = re.compile(
+    r"^(?:三[、.]?)?(?:本年度?办理结果)?"
+    r"(?:\((?P<n>[三四五六])\)\s*(?P<g>不予公开|无法提供|不予处理|其他处理))?"
+)
+GROUP_BY_WORD = {"不予公开": "denied", "无法提供": "unable", "不予处理": "rejected", "其他处理": "other"}
+GROUP_WORD_ONLY = re.compile(r"^(?P<g>不予公开|无法提供|不予处理|其他处理)")
