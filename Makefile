@@ -14,7 +14,7 @@ SAMPLE_N    ?= 300
 SAMPLE_SEED ?= 20240101
 SAMPLE_YEARS ?= 2019-2024
 
-.PHONY: run test dev bench install manifest sample dagster-home clean
+.PHONY: run test test-fast lint dev bench install manifest sample dagster-home clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 # dagster-dbt reads dbt/target/manifest.json when the definitions load: parse first, always.
+# The calendar (first year, last complete year) reaches dbt as vars from its one home, ingest/calendar.py.
 manifest: install
-	cd dbt && ../$(BIN)/dbt parse --profiles-dir . --quiet
+	cd dbt && ../$(BIN)/dbt parse --profiles-dir . --quiet --vars "$$(../$(BIN)/python -m ingest.calendar --dbt-vars)"
 
 dagster-home:
 	mkdir -p $(DAGSTER_HOME)
@@ -40,17 +41,28 @@ sample: install
 run: manifest sample dagster-home
 	$(BIN)/python scripts/build_warehouse.py
 
-# Everything CI runs.
-test: manifest dagster-home
+# Lint, format and types: ruff (Python), sqlfluff (dbt SQL), mypy (the parser library).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd dbt && ../$(BIN)/sqlfluff lint models --disable-progress-bar
+
+# Everything CI runs: lint, the definitions, then every test (the slow ones are marked `slow`).
+test: lint manifest dagster-home
 	$(BIN)/dagster definitions validate -w workspace.yaml
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
+
+# The development loop: parser, GX, pure functions; no Dagster/dbt end-to-end runs.
+test-fast: manifest
+	$(BIN)/python -m pytest -m "not slow" -q
 
 # The Dagster UI on http://127.0.0.1:3000 (local only).
 dev: manifest dagster-home
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
 bench: install
-	$(BIN)/python -m ingest.bench
+	$(BIN)/python -m synth.bench
 
 clean:
 	rm -rf dbt/target dbt/logs .dagster_home data/raw data/parsed data/docs data/synth data/warehouse.duckdb
