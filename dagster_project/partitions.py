@@ -1,4 +1,4 @@
-"""The one partitions definition: the year a report is about, 2008 up to the last complete year."""
+"""The one partitions definition: the year a report is about, the first report year up to the last complete year."""
 
 from __future__ import annotations
 

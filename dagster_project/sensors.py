@@ -16,15 +16,15 @@ from dagster import (
     sensor,
 )
 
-from ingest import landing
+from ingest import changes, landing
 
 from .jobs import warehouse_job
 from .partitions import last_complete_year, yearly_partitions
 
 
-def landing_run_requests(previous: dict, data_root) -> tuple[list[RunRequest], dict, landing.LandingDiff]:
+def landing_run_requests(previous: dict, data_root) -> tuple[list[RunRequest], dict, changes.LandingDiff]:
     """Run requests (one per changed year) and the new state. Pure enough to test without a daemon."""
-    diff = landing.diff_landing(data_root, previous, max_year=last_complete_year())
+    diff = changes.diff_landing(data_root, previous, max_year=last_complete_year())
     token = landing.sha256_hex(
         json.dumps(diff.changed_paths).encode() + json.dumps(diff.state, sort_keys=True).encode()
     )[:16]
@@ -49,7 +49,7 @@ def landing_run_requests(previous: dict, data_root) -> tuple[list[RunRequest], d
 )
 def landing_sensor(context: SensorEvaluationContext):
     root = landing.default_data_root()
-    previous = json.loads(context.cursor) if context.cursor else landing.state_from_index(root)
+    previous = json.loads(context.cursor) if context.cursor else changes.state_from_index(root)
     requests, state, diff = landing_run_requests(previous, root)
     cursor = json.dumps(state, sort_keys=True, separators=(",", ":"))
     if not requests:

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .parser import labels
+from .record import Record
 
 TABLES = ("reports", "cells", "findings", "narrative")
 
@@ -132,155 +133,119 @@ def agency_id(name: str | None) -> str | None:
     return hashlib.md5(key.encode("utf-8")).hexdigest() if key else None
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    s = str(value).strip()
-    return s or None
-
-
-def _int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None
+def _date(value: str | None) -> dt.date | None:
+    """The record's ISO `published_date` as a date (None when absent or not a real date)."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _float(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _bool(value: Any) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        return dt.date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
 
 
-def _manifest_get(manifest: Mapping[str, Any] | None, *keys: str) -> Any:
-    if not manifest:
-        return None
+def _manifest_get(manifest: Mapping[str, Any] | None, *keys: str) -> str | None:
+    """The first non-blank of `keys` in a manifest.csv / raw-index row (untrusted text)."""
     for key in keys:
-        value = _text(manifest.get(key))
-        if value is not None:
-            return value
+        value = (manifest or {}).get(key)
+        if value is not None and str(value).strip():
+            return str(value).strip()
     return None
 
 
-def _year(record: Mapping[str, Any], manifest: Mapping[str, Any] | None, year: int | None) -> int | None:
+def _report_year(record: Record, manifest: Mapping[str, Any] | None, year: int | None) -> int | None:
+    """The partition year when given, else the manifest's year, else the parsed one."""
     if year is not None:
-        return int(year)
-    manifest_year = _int(_manifest_get(manifest, "report_year", "year"))
-    return manifest_year if manifest_year is not None else _int(record.get("report_year"))
+        return year
+    text = _manifest_get(manifest, "report_year", "year")
+    if text is not None and text.isdigit() and len(text) == 4:
+        return int(text)
+    return record["report_year"]
 
 
 # --- rows ---------------------------------------------------------------------------------------
 def report_rows(
-    record: Mapping[str, Any], path: str, manifest: Mapping[str, Any] | None = None, *, year: int | None = None
+    record: Record, path: str, manifest: Mapping[str, Any] | None = None, *, year: int | None = None
 ) -> dict:
     """The `reports` row of one record.
 
     `path` is the landing path (`/`-separated). `manifest` (a manifest.csv row or raw-index row) may
-    give `url`, `agency`/`manifest_agency`, `region`/`manifest_region`/`region_name`, `region_code`
-    and `year`/`report_year`. The partition `year`, when given, wins over both (it is the year the
-    raw index assigned). Agency: the parsed name, else the manifest's. Region: the record's
-    `region_code`/`region_name` when the parser gives them, else the manifest's.
+    give `url`, `agency`/`manifest_agency`, `region`/`manifest_region`/`region_name`, `region_code`.
+    The partition `year`, when given, wins over the record's (it is the year the raw index
+    assigned, from the manifest or the parser). Agency: the parsed name, else the manifest's.
     """
-    source = record.get("source") or {}
-    issues = record.get("issues") or []
-    severities = [str((i or {}).get("severity") or "") for i in issues]
-    name = _text(record.get("agency_name")) or _manifest_get(manifest, "agency", "manifest_agency", "agency_name")
+    source = record["source"]
+    severities = [i["severity"] for i in record["issues"]]
+    name = record["agency_name"] or _manifest_get(manifest, "agency", "manifest_agency", "agency_name")
     return {
-        "report_id": _text(record.get("report_id")),
-        "report_year": _year(record, manifest, year),
+        "report_id": record["report_id"],
+        "report_year": _report_year(record, manifest, year),
         "path": str(path).replace(os.sep, "/"),
         "agency_name": name,
         "agency_id": agency_id(name),
-        "region_code": _text(record.get("region_code")) or _manifest_get(manifest, "region_code"),
-        "region_name": _text(record.get("region_name"))
-        or _manifest_get(manifest, "region", "manifest_region", "region_name"),
-        "url": _text(record.get("url")) or _manifest_get(manifest, "url"),
-        "format_version": _text(record.get("format_version")),
-        "published_date": _date(record.get("published_date")),
-        "encoding": _text(source.get("encoding")),
-        "traditional": _bool(source.get("traditional")),
-        "layout": _text(source.get("layout")),
-        "has_table2": record.get("table2") is not None,
-        "has_table3": record.get("table3") is not None,
-        "has_table4": record.get("table4") is not None,
+        "region_code": record.get("region_code") or _manifest_get(manifest, "region_code"),
+        "region_name": record["region_name"] or _manifest_get(manifest, "region", "manifest_region", "region_name"),
+        "url": _manifest_get(manifest, "url"),
+        "format_version": record["format_version"],
+        "published_date": _date(record["published_date"]),
+        "encoding": source["encoding"],
+        "traditional": source["traditional"],
+        "layout": source["layout"],
+        "has_table2": record["table2"] is not None,
+        "has_table3": record["table3"] is not None,
+        "has_table4": record["table4"] is not None,
         "n_errors": severities.count("error"),
         "n_warnings": severities.count("warning"),
         "n_infos": severities.count("info"),
-        "parser_version": _text(record.get("parser_version")),
+        "parser_version": record["parser_version"],
     }
 
 
-def cell_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dict]:
+def cell_rows(record: Record, *, year: int | None = None) -> list[dict]:
     """One row per entry of the record's `cells` (first entry wins for a repeated table.row.column).
 
     A value present in table2/3/4 without a cell entry (the parser promises there is none) still
     gets a row, with the value and no provenance, so the facts always match the record's tables.
     """
-    rid = _text(record.get("report_id"))
-    ryear = _year(record, None, year)
-    version = _text(record.get("parser_version"))
+    base = {
+        "report_id": record["report_id"],
+        "report_year": record["report_year"] if year is None else year,
+        "parser_version": record["parser_version"],
+    }
     rows: list[dict] = []
     seen: set[tuple[str, str, str]] = set()
-    for cell in record.get("cells") or []:
-        key = (str(cell.get("table")), str(cell.get("row")), str(cell.get("column")))
-        if None in (cell.get("table"), cell.get("row"), cell.get("column")) or key in seen:
+    for cell in record["cells"]:
+        key = (cell["table"], cell["row"], cell["column"])
+        if key in seen:
             continue
         seen.add(key)
         rows.append(
             {
-                "report_id": rid,
-                "report_year": ryear,
+                **base,
                 "table_name": key[0],
                 "row_key": key[1],
                 "column_key": key[2],
-                "value": _float(cell.get("value")),
-                "raw_text": None if cell.get("raw") is None else str(cell.get("raw")),
-                "was_empty": bool(cell.get("empty", False)),
-                "src": _text(cell.get("src")),
-                "src_table": _int(cell.get("src_table")),
-                "src_row": _int(cell.get("src_row")),
-                "src_col": _int(cell.get("src_col")),
-                "src_line": _int(cell.get("src_line")),
-                "parser_version": version,
+                "value": cell["value"],
+                "raw_text": cell["raw"],
+                "was_empty": cell["empty"],
+                "src": cell["src"],
+                "src_table": cell["src_table"],
+                "src_row": cell["src_row"],
+                "src_col": cell["src_col"],
+                "src_line": cell["src_line"],
             }
         )
     for table in ("table2", "table3", "table4"):
-        for row_key, columns in (record.get(table) or {}).items():
-            for column_key, value in (columns or {}).items():
-                key = (table, str(row_key), str(column_key))
+        for row_key, columns in (record[table] or {}).items():
+            for column_key, value in columns.items():
+                key = (table, row_key, column_key)
                 if value is None or key in seen:
                     continue
                 seen.add(key)
                 rows.append(
                     {
-                        "report_id": rid,
-                        "report_year": ryear,
+                        **base,
                         "table_name": table,
-                        "row_key": key[1],
-                        "column_key": key[2],
-                        "value": _float(value),
+                        "row_key": row_key,
+                        "column_key": column_key,
+                        "value": value,
                         "raw_text": None,
                         "was_empty": False,
                         "src": None,
@@ -288,7 +253,6 @@ def cell_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dic
                         "src_row": None,
                         "src_col": None,
                         "src_line": None,
-                        "parser_version": version,
                     }
                 )
     rows.sort(key=_cell_sort_key)
@@ -308,39 +272,30 @@ def _cell_sort_key(row: dict) -> tuple:
     )
 
 
-def finding_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dict]:
-    """One row per issue, numbered in record order (finding_no from 1)."""
-    rid = _text(record.get("report_id"))
-    ryear = _year(record, None, year)
-    version = _text(record.get("parser_version"))
-    rows = []
-    for no, issue in enumerate(record.get("issues") or [], start=1):
-        issue = issue or {}
-        cells = issue.get("cells")
-        rows.append(
-            {
-                "report_id": rid,
-                "report_year": ryear,
-                "finding_no": no,
-                "code": _text(issue.get("code")),
-                "severity": _text(issue.get("severity")),
-                "message": None if issue.get("message") is None else str(issue.get("message")),
-                "table_name": _text(issue.get("table")),
-                "cells": json.dumps(list(cells), ensure_ascii=False) if cells is not None else None,
-                "parser_version": version,
-            }
-        )
-    return rows
-
-
-def narrative_rows(record: Mapping[str, Any], *, year: int | None = None) -> list[dict]:
-    """One row per narrative key, sorted by key."""
-    rid = _text(record.get("report_id"))
-    ryear = _year(record, None, year)
-    narrative = record.get("narrative") or {}
+def finding_rows(record: Record, *, year: int | None = None) -> list[dict]:
+    """One row per finding, numbered in record order (finding_no from 1)."""
     return [
-        {"report_id": rid, "report_year": ryear, "key": str(k), "value": _float(v)}
-        for k, v in sorted(narrative.items(), key=lambda kv: str(kv[0]))
+        {
+            "report_id": record["report_id"],
+            "report_year": record["report_year"] if year is None else year,
+            "finding_no": no,
+            "code": issue["code"],
+            "severity": issue["severity"],
+            "message": issue["message"],
+            "table_name": issue["table"],
+            "cells": None if issue["cells"] is None else json.dumps(issue["cells"], ensure_ascii=False),
+            "parser_version": record["parser_version"],
+        }
+        for no, issue in enumerate(record["issues"], start=1)
+    ]
+
+
+def narrative_rows(record: Record, *, year: int | None = None) -> list[dict]:
+    """One row per narrative key, sorted by key."""
+    ryear = record["report_year"] if year is None else year
+    return [
+        {"report_id": record["report_id"], "report_year": ryear, "key": k, "value": float(v)}
+        for k, v in sorted(record["narrative"].items())
     ]
 
 
@@ -360,7 +315,7 @@ def partition_tables(records_with_paths: Iterable[tuple], year: int) -> dict[str
     for item in records_with_paths:
         record, path = item[0], item[1]
         manifest = item[2] if len(item) > 2 else None
-        items.append((str(record.get("report_id") or ""), str(path), record, manifest))
+        items.append((record["report_id"] or "", str(path), record, manifest))
     items.sort(key=lambda t: (t[0], t[1]))
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     seen: set[str] = set()

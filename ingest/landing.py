@@ -274,7 +274,7 @@ def classify(
 Parser = Callable[[bytes, str], Mapping[str, Any]]
 
 
-def _default_parser() -> Parser:
+def default_parser() -> Parser:
     from ingest import parse_bytes  # the parser package; imported late so this module stays light
 
     return parse_bytes
@@ -284,7 +284,7 @@ def build_entries(
     data_root: str | os.PathLike, parse: Parser | None = None, max_year: int | None = None, store: bool = True
 ) -> list[Entry]:
     """Scan landing, store raw objects, parse each distinct file once and classify every path."""
-    parse = parse or _default_parser()
+    parse = parse or default_parser()
     max_year = last_complete_year() if max_year is None else max_year
     landing = landing_dir(data_root)
     manifests = read_manifests(landing)
@@ -452,124 +452,11 @@ def partition_inputs(
 
     The index row carries url / manifest_agency / manifest_region for `ingest.flatten`.
     """
-    parse = parse or _default_parser()
+    parse = parse or default_parser()
     for row in read_index(data_root):
         if row["status"] == "ok" and row["report_year"] == int(year):
             data = read_object(data_root, row["sha256"])
             yield parse(data, row["path"]), row["path"], row
-
-
-def landing_fingerprint(data_root: str | os.PathLike) -> dict[str, list]:
-    """{path: [mtime_ns, size]} of every landing file (and manifest): cheap change detection."""
-    root = landing_dir(data_root)
-    out: dict[str, list] = {}
-    if not root.is_dir():
-        return out
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            full = Path(dirpath, name)
-            try:
-                st = full.stat()
-            except OSError:
-                continue
-            out[full.relative_to(root).as_posix()] = [st.st_mtime_ns, st.st_size]
-    return dict(sorted(out.items()))
-
-
-def year_of(
-    data: bytes, path: str, manifest: Mapping[str, Any] | None, max_year: int, parse: Parser | None = None
-) -> int | None:
-    """The partition a file would go to (None when it would be quarantined)."""
-    parse = parse or _default_parser()
-    try:
-        record, error = parse(data, path), None
-    except Exception as exc:  # same rule as build_entries
-        record, error = None, str(exc)
-    year, _source, code, _reason = classify(path, record, manifest, max_year, error)
-    return None if code else year
-
-
-def state_from_index(data_root: str | os.PathLike) -> dict[str, list]:
-    """A landing state ({path: [mtime_ns, size, sha256, year]}) as the raw index last saw it.
-
-    mtime is unknown there (None), so the first comparison hashes every file once.
-    """
-    return {
-        row["path"]: [
-            None,
-            row["size_bytes"],
-            row["sha256"],
-            row["report_year"] if row["status"] != "quarantined" else None,
-        ]
-        for row in read_index(data_root)
-    }
-
-
-@dataclass
-class LandingDiff:
-    state: dict[str, list]  # the new state, to keep as the sensor cursor
-    years: set[int]  # partitions whose files were added, changed or removed
-    changed_paths: list[str]  # landing paths whose bytes (or manifest row) changed
-    unpartitioned: list[str]  # changed paths without a partition (would be quarantined)
-
-
-def diff_landing(
-    data_root: str | os.PathLike, previous: Mapping[str, list], parse: Parser | None = None, max_year: int | None = None
-) -> LandingDiff:
-    """Compare landing with a previous state and name the partitions that changed.
-
-    Files whose mtime and size are unchanged are not read. A changed file counts only when its
-    hash or its year changed; a removed file marks its old year; a changed manifest.csv re-reads
-    the year of every file it lists.
-    """
-    max_year = last_complete_year() if max_year is None else max_year
-    root = landing_dir(data_root)
-    fingerprint = landing_fingerprint(data_root)
-    manifests = read_manifests(root)
-    manifest_changed = any(
-        p.rsplit("/", 1)[-1] == MANIFEST_NAME and (previous.get(p) or [None, None])[:2] != fp
-        for p, fp in fingerprint.items()
-    ) or any(p.rsplit("/", 1)[-1] == MANIFEST_NAME and p not in fingerprint for p in previous)
-    state: dict[str, list] = {}
-    years: set[int] = set()
-    changed: list[str] = []
-    unpartitioned: list[str] = []
-    for path, (mtime, size) in fingerprint.items():
-        if path.rsplit("/", 1)[-1] == MANIFEST_NAME:
-            state[path] = [mtime, size, None, None]
-            continue
-        old = previous.get(path)
-        if old is not None and old[0] == mtime and old[1] == size and not manifest_changed:
-            state[path] = list(old)
-            continue
-        try:
-            data = (root / path).read_bytes()
-        except OSError:
-            continue  # vanished or unreadable right now: the next tick sees it again
-        sha = sha256_hex(data)
-        if old is not None and old[2] == sha and not manifest_changed:
-            state[path] = [mtime, size, sha, old[3]]
-            continue
-        year = year_of(data, path, manifests.get(path), max_year, parse)
-        state[path] = [mtime, size, sha, year]
-        if old is not None and old[2] == sha and old[3] == year:
-            continue
-        changed.append(path)
-        if old is not None and old[3] is not None:
-            years.add(int(old[3]))
-        if year is not None:
-            years.add(int(year))
-        else:
-            unpartitioned.append(path)
-    for path, old in previous.items():
-        if path not in fingerprint and path.rsplit("/", 1)[-1] != MANIFEST_NAME:
-            changed.append(path)
-            if old[3] is not None:
-                years.add(int(old[3]))
-    return LandingDiff(state, years, sorted(changed), unpartitioned)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """Build the whole warehouse in process: every year partition, one Dagster run, then a summary.
 
-    python scripts/build_warehouse.py [--first 2008] [--last LAST_COMPLETE_YEAR]
+    python scripts/build_warehouse.py [--first FIRST_YEAR] [--last LAST_COMPLETE_YEAR]
 
 Uses the Dagster instance in $DAGSTER_HOME (the Makefile sets .dagster_home/), OGI_DATA_DIR
 (default data/) and the DuckDB file dbt writes (default data/warehouse.duckdb).

@@ -26,6 +26,7 @@ def _record(**over):
         "report_year": 2021,
         "format_version": "2021",
         "published_date": "2022-01-27",
+        "region_name": None,
         "source": {"bytes": 10, "encoding": "gb18030", "traditional": False, "kind": "html", "layout": "html_table"},
         "table2": None,
         "table3": {"new_received": {"natural_person": 4, "total": 6}, "granted": {"total": 2}},

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from ingest import landing
+from ingest import changes, landing
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 T0 = dt.datetime(2026, 1, 2, 3, 4, 5)
@@ -149,15 +149,15 @@ def test_real_parser_partitions_seeds_and_quarantines_garbage(tmp_path):
 def test_diff_landing_names_changed_years(tmp_path):
     put(tmp_path, "a.txt", "report year=2021")
     put(tmp_path, "b.txt", "report year=2020")
-    diff = landing.diff_landing(tmp_path, {}, parse=fake_parse, max_year=2025)
+    diff = changes.diff_landing(tmp_path, {}, parse=fake_parse, max_year=2025)
     assert diff.years == {2020, 2021}
     state = diff.state
-    assert landing.diff_landing(tmp_path, state, parse=fake_parse, max_year=2025).years == set()
+    assert changes.diff_landing(tmp_path, state, parse=fake_parse, max_year=2025).years == set()
     put(tmp_path, "a.txt", "report year=2019")  # the file now reports on another year
-    diff = landing.diff_landing(tmp_path, state, parse=fake_parse, max_year=2025)
+    diff = changes.diff_landing(tmp_path, state, parse=fake_parse, max_year=2025)
     assert diff.years == {2019, 2021} and diff.changed_paths == ["a.txt"]
     put(tmp_path, "c.txt", "nothing")
-    diff = landing.diff_landing(tmp_path, diff.state, parse=fake_parse, max_year=2025)
+    diff = changes.diff_landing(tmp_path, diff.state, parse=fake_parse, max_year=2025)
     assert diff.years == set() and diff.unpartitioned == ["c.txt"]
 
 

@@ -88,7 +88,7 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
     backfill_policy=BackfillPolicy.single_run(),
     can_subset=False,
 )
-def parsed_reports(context: AssetExecutionContext, paths: OgiPaths):
+def parsed_tables(context: AssetExecutionContext, paths: OgiPaths):
     """Re-parses the raw objects of each year in the run and rewrites exactly that year's four files."""
     root = paths.root()
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in PARSED_TABLES}
