@@ -337,6 +337,7 @@ def write_table(table: pa.Table, target: Path) -> None:
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, 0o644)  # readable like the raw objects (mkstemp makes 0600)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):

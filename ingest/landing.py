@@ -24,12 +24,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
 import os
+import posixpath
+import re
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +45,8 @@ import pyarrow.parquet as pq
 
 from .calendar import FIRST_YEAR, last_complete_year
 from .flatten import write_table
+from .lock import build_lock
+from .record import Record
 
 MANIFEST_NAME = "manifest.csv"
 
@@ -134,23 +141,86 @@ def read_object(data_root: str | os.PathLike, sha256: str) -> bytes:
 
 
 # --- landing scan and manifest ------------------------------------------------------------------
-def scan_landing(landing: str | os.PathLike) -> list[str]:
-    """Every file under the landing folder as a `/`-separated relative path, sorted.
+MAX_FILE_BYTES = int(os.environ.get("OGI_MAX_BYTES", 64 * 1024 * 1024))
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_MANIFEST_FIELD = 8192
 
-    Hidden files and folders (a leading dot) and `manifest.csv` files are not reports.
+
+@dataclass
+class Found:
+    """One path under the landing folder, as the scan saw it (without following links)."""
+
+    path: str  # `/`-separated, relative to the landing folder
+    kind: str  # file | symlink | special | hidden
+
+
+def scan(landing: str | os.PathLike) -> list[Found]:
+    """Every path under the landing folder, each once, sorted; links are never followed.
+
+    Regular files are `file`. A symlink (to a file or a folder) is `symlink`, a FIFO, socket or
+    device `special`: they are listed to be quarantined, never opened. A dot-file is `hidden`; a
+    dot-folder is listed once as `hidden` and not entered. `manifest.csv` files are not reports.
     """
     root = Path(landing)
-    if not root.is_dir():
-        return []
-    paths = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith(".") or name == MANIFEST_NAME:
-                continue
-            rel = Path(dirpath, name).relative_to(root).as_posix()
-            paths.append(rel)
-    return sorted(paths)
+    out: list[Found] = []
+    if not root.is_dir() or root.is_symlink():
+        return out
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = Path(entry.path).relative_to(root).as_posix()
+            try:
+                if entry.is_symlink():
+                    out.append(Found(rel, "symlink"))
+                elif entry.name.startswith("."):
+                    out.append(Found(rel, "hidden"))
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    if entry.name != MANIFEST_NAME:
+                        out.append(Found(rel, "file"))
+                else:
+                    out.append(Found(rel, "special"))
+            except OSError:
+                out.append(Found(rel, "special"))
+    return sorted(out, key=lambda f: f.path)
+
+
+def scan_landing(landing: str | os.PathLike) -> list[str]:
+    """The regular report files under the landing folder (what `scan` calls `file`), sorted."""
+    return [f.path for f in scan(landing) if f.kind == "file"]
+
+
+def read_regular(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, refusing links and special files without blocking on them.
+
+    O_NOFOLLOW refuses a symlink swapped in after the scan, O_NONBLOCK keeps a FIFO from blocking
+    the open, and fstat on the open descriptor decides (no race between check and read).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"not a regular file (mode {stat.filemode(st.st_mode)})")
+        if st.st_size > limit:
+            raise OSError(f"{st.st_size} bytes is above the limit of {limit} bytes")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:
+                raise OSError(f"more than {limit} bytes (the file grew while read)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _clean(value: Any) -> str | None:
@@ -160,47 +230,119 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
+_YEAR_TEXT = re.compile(r"^\s*(\d{4})(?:\.0*)?\s*$")
+
+
 def parse_year(value: Any) -> int | None:
-    """A manifest year: a 4-digit integer (e.g. '2021' or '2021.0'), else None."""
+    """A manifest year: four digits (e.g. '2021' or '2021.0'), else None. Never raises."""
     text = _clean(value)
-    if text is None:
-        return None
-    try:
-        year = int(float(text))
-    except ValueError:
-        return None
-    return year if 1000 <= year <= 9999 else None
+    m = _YEAR_TEXT.match(text) if text is not None and len(text) < 32 else None
+    return int(m.group(1)) if m else None
 
 
-def read_manifests(landing: str | os.PathLike) -> dict[str, dict[str, Any]]:
+@dataclass
+class Manifests:
+    rows: dict[str, dict[str, Any]]  # landing path -> {url, agency, year, region}
+    findings: list[str]  # one sentence per problem with a manifest file or row
+
+
+def load_manifests(landing: str | os.PathLike, present: set[str] | None = None) -> Manifests:
     """Rows of every `manifest.csv` under landing, keyed by the landing path they describe.
 
     The `file` (or `path`) column is relative to the manifest's own folder. Columns: url, agency,
     year, region (all optional). A deeper manifest wins over a shallower one for the same file.
+    A manifest is untrusted input: a link, an oversized file, a missing `file` column, a bad year,
+    an oversized field, a row naming a file that is not there (when `present` is given) or a path
+    leaving its folder each give a finding, never an exception.
     """
     root = Path(landing)
     rows: dict[str, dict[str, Any]] = {}
+    findings: list[str] = []
     if not root.is_dir():
-        return rows
-    manifests = sorted(root.rglob(MANIFEST_NAME), key=lambda p: (len(p.parts), p.as_posix()))
-    for manifest in manifests:
-        folder = manifest.parent.relative_to(root)
-        text = manifest.read_bytes().decode("utf-8-sig", errors="replace")
-        for raw in csv.DictReader(io.StringIO(text)):
-            row = {str(k).strip().lower(): v for k, v in raw.items() if k is not None}
+        return Manifests(rows, findings)
+    for rel in _manifest_paths(root):  # not inside hidden or linked folders (scan does not enter them)
+        folder = Path(rel).parent
+        try:
+            text = read_regular(root / rel, MAX_MANIFEST_BYTES).decode("utf-8-sig", errors="replace")
+        except OSError as exc:
+            findings.append(f"{rel}: manifest not read ({exc})")
+            continue
+        try:
+            reader = csv.reader(io.StringIO(text))
+            header = [str(h).strip().lower() for h in next(reader, [])]
+        except csv.Error as exc:
+            findings.append(f"{rel}: manifest not read ({exc})")
+            continue
+        if "file" not in header and "path" not in header:
+            findings.append(f"{rel}: manifest has no `file` or `path` column; its rows are ignored")
+            continue
+        line = 1
+        while True:
+            line += 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                findings.append(f"{rel}:{line}: row not read ({exc})")
+                continue
+            row = dict(zip(header, values))
+            long = [k for k, v in row.items() if len(v) > MAX_MANIFEST_FIELD]
+            if long:
+                findings.append(
+                    f"{rel}:{line}: field(s) {', '.join(long)} over {MAX_MANIFEST_FIELD} characters; row ignored"
+                )
+                continue
             name = _clean(row.get("file")) or _clean(row.get("path"))
             if not name:
                 continue
-            rel = (folder / name.replace("\\", "/")).as_posix()
-            if rel.startswith("./"):
-                rel = rel[2:]
-            rows[rel] = {
+            target = posixpath.normpath((folder / name.replace("\\", "/")).as_posix())
+            if target.startswith("../") or target == ".." or target.startswith("/"):
+                findings.append(f"{rel}:{line}: {name!r} leaves the landing folder; row ignored")
+                continue
+            if present is not None and target not in present:
+                findings.append(f"{rel}:{line}: {name!r} names no file in the landing folder")
+                continue
+            year_text = _clean(row.get("year"))
+            year = parse_year(year_text)
+            if year_text is not None and year is None:
+                findings.append(f"{rel}:{line}: year {year_text[:40]!r} is not a four-digit year; ignored")
+            rows[target] = {
                 "url": _clean(row.get("url")),
                 "agency": _clean(row.get("agency")),
-                "year": parse_year(row.get("year")),
+                "year": year,
                 "region": _clean(row.get("region")),
             }
-    return rows
+    return Manifests(rows, findings)
+
+
+def _manifest_paths(root: Path) -> list[str]:
+    """`manifest.csv` files the scan would see (not in hidden or linked folders), shallow first."""
+    out = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith(".") or e.is_symlink():
+                continue
+            if e.is_dir(follow_symlinks=False):
+                stack.append(Path(e.path))
+            elif e.name == MANIFEST_NAME and e.is_file(follow_symlinks=False):
+                out.append(Path(e.path).relative_to(root).as_posix())
+    return sorted(out, key=lambda p: (p.count("/"), p))
+
+
+def read_manifests(landing: str | os.PathLike) -> dict[str, dict[str, Any]]:
+    """The manifest rows by landing path (findings dropped; see `load_manifests`)."""
+    return load_manifests(landing).rows
+
+
+# Quarantine codes of the parse workers (ingest.workers): a file over its time or memory budget.
+WORKER_CODES = ("PARSE_TIMEOUT", "PARSE_MEMORY", "PARSE_CRASH")
 
 
 # --- classification -----------------------------------------------------------------------------
@@ -241,6 +383,9 @@ def classify(
     """
     manifest = manifest or {}
     if error is not None:
+        code, _, detail = error.partition(": ")
+        if code in WORKER_CODES:  # the worker's budget: the reason already names the file
+            return None, None, code, detail
         return None, None, "PARSE_EXCEPTION", f"{path}: the parser failed on this file ({error})"
     fatal = _first_fatal(record or {})
     if fatal is not None:
@@ -250,7 +395,7 @@ def classify(
         return None, None, str(fatal.get("code")), f"{path}: cannot be parsed as a report: {message}"
     if manifest.get("year") is not None:
         year, source = int(manifest["year"]), "manifest"
-    elif (record or {}).get("report_year") is not None:
+    elif record is not None and record.get("report_year") is not None:
         year, source = int(record["report_year"]), "parsed"
     else:
         errors = [i for i in (record or {}).get("issues") or [] if (i or {}).get("severity") == "error"]
@@ -280,75 +425,228 @@ def default_parser() -> Parser:
     return parse_bytes
 
 
+# --- parsed records, stored once per (sha256, parser version) ------------------------------------
+def record_path(data_root: str | os.PathLike, sha256: str, version: str | None = None) -> Path:
+    """Where the parser's record of an object is kept: beside the objects, one folder per version."""
+    return Path(data_root) / "raw" / "records" / (version or _parser_version()) / sha256[:2] / f"{sha256}.json.gz"
+
+
+def _parser_version() -> str:
+    from ingest import PARSER_VERSION
+
+    return PARSER_VERSION
+
+
+def load_record(data_root: str | os.PathLike, sha256: str, path: str | None = None) -> Record | None:
+    """The stored record of an object for the current parser version (None when not parsed yet).
+
+    `path` relabels the record's `file` for the landing path asking (duplicates share a record).
+    """
+    target = record_path(data_root, sha256)
+    try:
+        with gzip.open(target, "rt", encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, ValueError, EOFError):
+        return None
+    if path is not None:
+        record["file"] = path
+    return record
+
+
+def save_record(data_root: str | os.PathLike, sha256: str, record: Record) -> None:
+    target = record_path(data_root, sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = gzip.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), compresslevel=3, mtime=0)
+    fd, tmp = tempfile.mkstemp(prefix=".rec-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def stored_versions(data_root: str | os.PathLike) -> list[str]:
+    """Parser versions that have records in the store."""
+    base = Path(data_root) / "raw" / "records"
+    return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+
+
+@dataclass
+class ParseStats:
+    reused: int = 0  # records read from the store
+    parsed: int = 0  # objects parsed in this run
+    why: str = ""  # why they were parsed (new objects, a new parser version)
+    timeouts: int = 0
+    crashes: int = 0
+    seconds: float = 0.0  # wall time of the parse phase
+    workers: int = 0
+
+
+# Landing kinds that never reach the parser, and their quarantine code and reason.
+_NOT_READ = {
+    "symlink": ("SYMLINK", "is a symbolic link; links are not followed (copy the file into the landing folder)"),
+    "special": ("NOT_A_FILE", "is not a regular file (a FIFO, socket or device); it was not opened"),
+    "hidden": ("HIDDEN_FILE", "is a hidden file or folder (its name starts with a dot); it was not read"),
+}
+
+
 def build_entries(
-    data_root: str | os.PathLike, parse: Parser | None = None, max_year: int | None = None, store: bool = True
+    data_root: str | os.PathLike,
+    parse: Parser | None = None,
+    max_year: int | None = None,
+    store: bool = True,
+    workers: int | None = None,
+    stats: ParseStats | None = None,
+    manifest_findings: list[str] | None = None,
 ) -> list[Entry]:
-    """Scan landing, store raw objects, parse each distinct file once and classify every path."""
-    parse = parse or default_parser()
+    """Scan landing, store raw objects, parse each new object once and classify every path.
+
+    Every landing path gets exactly one entry. Records are kept per (sha256, parser version): an
+    object already parsed by this parser version is not parsed again. Without an explicit `parse`
+    function, objects are parsed in worker processes with a time and memory budget per file
+    (ingest.workers); `parse` (tests) runs in process.
+    """
     max_year = last_complete_year() if max_year is None else max_year
+    stats = stats if stats is not None else ParseStats()
     landing = landing_dir(data_root)
-    manifests = read_manifests(landing)
-    entries: list[Entry] = []
-    first_path_by_hash: dict[str, Entry] = {}
-    for rel in scan_landing(landing):
-        manifest = manifests.get(rel, {})
+    found = scan(landing)
+    present = {f.path for f in found if f.kind == "file"}
+    manifests = load_manifests(landing, present)
+    if manifest_findings is not None:
+        manifest_findings.extend(manifests.findings)
+    previous = _previous_index(data_root)
+    entries: dict[str, Entry] = {}
+    shas: dict[str, str] = {}  # path -> sha of the readable files
+    sizes: dict[str, int] = {}
+    for f in found:
+        manifest = manifests.rows.get(f.path, {})
+        if f.kind != "file":
+            not_read, why = _NOT_READ[f.kind]
+            entries[f.path] = Entry(
+                f.path, None, None, "quarantined", code=not_read, reason=f"{f.path}: {why}", manifest=manifest
+            )
+            continue
         try:
-            data = (landing / rel).read_bytes()
+            data = read_regular(landing / f.path)
         except OSError as exc:
             size = None
             with contextlib.suppress(OSError):
-                size = (landing / rel).stat().st_size
-            entries.append(
-                Entry(
-                    rel,
-                    None,
-                    size,
-                    "quarantined",
-                    code="UNREADABLE",
-                    reason=f"{rel}: the file cannot be read ({exc.__class__.__name__}: {exc})",
-                    manifest=manifest,
-                )
+                size = os.lstat(landing / f.path).st_size
+            unreadable = f"{f.path}: the file cannot be read ({exc.__class__.__name__}: {exc.strerror or exc})"
+            entries[f.path] = Entry(
+                f.path, None, size, "quarantined", code="UNREADABLE", reason=unreadable, manifest=manifest
             )
             continue
         sha = sha256_hex(data)
         if store:
             store_object(data_root, data, sha)
-        first = first_path_by_hash.get(sha)
-        if first is not None:
-            ok = first.status == "ok"  # a copy of a quarantined file carries no year
-            entries.append(
-                Entry(
-                    rel,
-                    sha,
-                    len(data),
-                    "duplicate",
-                    report_year=first.report_year if ok else None,
-                    year_source=first.year_source if ok else None,
-                    duplicate_of=first.path,
-                    manifest=manifest,
-                )
-            )
-            continue
-        record, error = None, None
-        try:
-            record = parse(data, rel)
-        except Exception as exc:  # the parser promises not to raise; never lose the batch if it does
-            error = f"{exc.__class__.__name__}: {exc}"
-        year, source, code, reason = classify(rel, record, manifest, max_year, error)
-        entry = Entry(
-            rel,
+        shas[f.path], sizes[f.path] = sha, len(data)
+        del data
+    # one path per object is its identity: the one that had it before (first seen keeps it), else the
+    # first in path order; every other path with the same bytes is a duplicate of it
+    by_sha: dict[str, list[str]] = {}
+    for path in sorted(shas):
+        by_sha.setdefault(shas[path], []).append(path)
+    primary: dict[str, str] = {}
+    for sha, paths in by_sha.items():
+        before = [p for p in paths if previous.get(p, ("", ""))[0] == sha and previous[p][1] != "duplicate"]
+        primary[sha] = before[0] if before else paths[0]
+    records = _records(data_root, {sha: primary[sha] for sha in by_sha}, parse, workers, stats)
+    for sha, path in primary.items():
+        record, error = records[sha]
+        year, source, code, reason = classify(path, record, manifests.rows.get(path), max_year, error)
+        entries[path] = Entry(
+            path,
             sha,
-            len(data),
+            sizes[path],
             "quarantined" if code else "ok",
             report_year=year,
             year_source=source,
             code=code,
             reason=reason,
-            manifest=manifest,
+            manifest=manifests.rows.get(path, {}),
         )
-        first_path_by_hash[sha] = entry
-        entries.append(entry)
-    return entries
+    for path, sha in shas.items():
+        if path in entries:
+            continue
+        first = entries[primary[sha]]
+        ok = first.status == "ok"  # a copy of a quarantined file carries no year
+        entries[path] = Entry(
+            path,
+            sha,
+            sizes[path],
+            "duplicate",
+            report_year=first.report_year if ok else None,
+            year_source=first.year_source if ok else None,
+            duplicate_of=first.path,
+            manifest=manifests.rows.get(path, {}),
+        )
+    return [entries[p] for p in sorted(entries)]
+
+
+def _records(
+    data_root: str | os.PathLike,
+    wanted: dict[str, str],
+    parse: Parser | None,
+    workers: int | None,
+    stats: ParseStats,
+) -> dict[str, tuple[Mapping[str, Any] | None, str | None]]:
+    """(record, error) per sha256: from the store, else parsed now (and stored)."""
+    out: dict[str, tuple[Mapping[str, Any] | None, str | None]] = {}
+    todo: dict[str, str] = {}
+    for sha, path in wanted.items():
+        record = load_record(data_root, sha, path) if parse is None else None
+        if record is not None:
+            out[sha] = (record, None)
+            stats.reused += 1
+        else:
+            todo[sha] = path
+    if not todo:
+        return out
+    t0 = time.monotonic()
+    others = [v for v in stored_versions(data_root) if v != _parser_version()]
+    stats.why = (
+        f"parser version {_parser_version()} is new (records of {', '.join(others)} are not reused)"
+        if others and not stats.reused
+        else "objects not parsed by this parser version before"
+    )
+    if parse is not None:
+        for sha, path in todo.items():
+            try:
+                out[sha] = (parse(read_object(data_root, sha), path), None)
+            except Exception as exc:  # the parser promises not to raise; never lose the batch if it does
+                out[sha] = (None, f"{exc.__class__.__name__}: {exc}")
+            stats.parsed += 1
+    else:
+        from .workers import ParsePool
+
+        with ParsePool(workers=workers) as pool:
+            stats.workers = pool.n
+            tasks = [(sha, str(object_path(data_root, sha)), path) for sha, path in todo.items()]
+            for sha, outcome in pool.parse_many(tasks):
+                stats.parsed += 1
+                if outcome.record is not None:
+                    save_record(data_root, sha, outcome.record)
+                    out[sha] = (outcome.record, None)
+                else:
+                    stats.timeouts += outcome.code == "PARSE_TIMEOUT"
+                    stats.crashes += outcome.code != "PARSE_TIMEOUT"
+                    out[sha] = (None, f"{outcome.code}: {outcome.reason}")
+    stats.seconds = time.monotonic() - t0
+    return out
+
+
+def _previous_index(data_root: str | os.PathLike) -> dict[str, tuple[str, str]]:
+    """{path: (sha256, status)} from the raw index the last run wrote."""
+    path = index_path(data_root)
+    if not path.exists():
+        return {}
+    rows = pq.read_table(path, columns=["path", "sha256", "status"]).to_pylist()
+    return {r["path"]: (r["sha256"] or "", r["status"]) for r in rows}
 
 
 # --- index and quarantine files -----------------------------------------------------------------
@@ -371,6 +669,8 @@ class LandingResult:
     index: pa.Table
     quarantine: pa.Table
     entries: list[Entry]
+    parse: ParseStats = field(default_factory=ParseStats)
+    manifest_findings: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         statuses = [e.status for e in self.entries]
@@ -384,7 +684,7 @@ class LandingResult:
     def years(self) -> dict[int, int]:
         out: dict[int, int] = {}
         for e in self.entries:
-            if e.status == "ok":
+            if e.status == "ok" and e.report_year is not None:
                 out[e.report_year] = out.get(e.report_year, 0) + 1
         return dict(sorted(out.items()))
 
@@ -394,10 +694,25 @@ def ingest_landing(
     parse: Parser | None = None,
     max_year: int | None = None,
     now: dt.datetime | None = None,
+    workers: int | None = None,
 ) -> LandingResult:
-    """Run the whole landing -> raw step and write `raw/index.parquet` and `raw/quarantine.parquet`."""
+    """Run the whole landing -> raw step and write `raw/index.parquet` and `raw/quarantine.parquet`.
+
+    Holds the data folder's writer lock (ingest.lock) while it runs.
+    """
     data_root = Path(data_root) if data_root is not None else default_data_root()
-    entries = build_entries(data_root, parse=parse, max_year=max_year)
+    with build_lock(data_root, "raw step"):
+        return _ingest_landing(data_root, parse, max_year, now, workers)
+
+
+def _ingest_landing(
+    data_root: Path, parse: Parser | None, max_year: int | None, now: dt.datetime | None, workers: int | None
+) -> LandingResult:
+    stats = ParseStats()
+    manifest_findings: list[str] = []
+    entries = build_entries(
+        data_root, parse=parse, max_year=max_year, workers=workers, stats=stats, manifest_findings=manifest_findings
+    )
     previous = _previous_first_seen(data_root)
     now = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
     first_seen: dict[str, dt.datetime] = {}
@@ -437,7 +752,7 @@ def ingest_landing(
     quarantine = pa.Table.from_pylist(quarantine_rows, schema=QUARANTINE_SCHEMA)
     write_table(index, index_path(data_root))
     write_table(quarantine, quarantine_path(data_root))
-    return LandingResult(index, quarantine, entries)
+    return LandingResult(index, quarantine, entries, stats, manifest_findings)
 
 
 def read_index(data_root: str | os.PathLike) -> list[dict[str, Any]]:
@@ -448,15 +763,19 @@ def read_index(data_root: str | os.PathLike) -> list[dict[str, Any]]:
 def partition_inputs(
     data_root: str | os.PathLike, year: int, parse: Parser | None = None
 ) -> Iterable[tuple[Mapping[str, Any], str, dict]]:
-    """(record, path, index row) for every `ok` report of one year, read back from the raw store.
+    """(record, path, index row) for every `ok` report of one year.
 
-    The index row carries url / manifest_agency / manifest_region for `ingest.flatten`.
+    The record is the one the raw step stored for this parser version (parse once); an object
+    without one (a store written by an older version, or a test's `parse`) is parsed here. The index
+    row carries url / manifest_agency / manifest_region for `ingest.flatten`.
     """
-    parse = parse or default_parser()
     for row in read_index(data_root):
         if row["status"] == "ok" and row["report_year"] == int(year):
-            data = read_object(data_root, row["sha256"])
-            yield parse(data, row["path"]), row["path"], row
+            stored = load_record(data_root, row["sha256"], row["path"]) if parse is None else None
+            if stored is not None:
+                yield stored, row["path"], row
+            else:
+                yield (parse or default_parser())(read_object(data_root, row["sha256"]), row["path"]), row["path"], row
 
 
 def main(argv: list[str] | None = None) -> int:

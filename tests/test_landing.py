@@ -50,7 +50,7 @@ def test_index_statuses_duplicates_and_quarantine(tmp_path):
     put(tmp_path, "c/garbage.bin", "bin\x00\x01")
     put(tmp_path, "c/crash.txt", "boom")
     put(tmp_path, "c/future.txt", "report year=2099")
-    put(tmp_path, ".hidden/x.txt", "report year=2020")  # hidden: not a landing file
+    put(tmp_path, ".hidden/x.txt", "report year=2020")  # hidden folder: listed once, not entered
     os.symlink(tmp_path / "nowhere", tmp_path / "landing" / "c" / "dangling.txt")
     result = landing.ingest_landing(tmp_path, parse=fake_parse, max_year=2025, now=T0)
     index = rows(result.index)
@@ -62,6 +62,7 @@ def test_index_statuses_duplicates_and_quarantine(tmp_path):
         "c/crash.txt",
         "c/future.txt",
         "c/dangling.txt",
+        ".hidden",
     }
     assert index["a/one.txt"]["status"] == "ok" and index["a/one.txt"]["report_year"] == 2021
     assert index["a/one.txt"]["year_source"] == "parsed"
@@ -73,15 +74,16 @@ def test_index_statuses_duplicates_and_quarantine(tmp_path):
         "c/garbage.bin": "NOT_TEXT",
         "c/crash.txt": "PARSE_EXCEPTION",
         "c/future.txt": "YEAR_OUT_OF_RANGE",
-        "c/dangling.txt": "UNREADABLE",
+        "c/dangling.txt": "SYMLINK",
+        ".hidden": "HIDDEN_FILE",
     }
     for path, row in quarantine.items():
         assert row["reason"].startswith(f"{path}: ")
         assert index[path]["status"] == "quarantined" and index[path]["report_year"] is None
-    assert result.counts() == {"landed": 7, "ok": 1, "duplicate": 1, "quarantined": 5}
+    assert result.counts() == {"landed": 8, "ok": 1, "duplicate": 1, "quarantined": 6}
     on_disk = pq.read_table(landing.index_path(tmp_path))
     assert on_disk.equals(result.index)
-    assert pq.read_table(landing.quarantine_path(tmp_path)).num_rows == 5
+    assert pq.read_table(landing.quarantine_path(tmp_path)).num_rows == 6
 
 
 def test_raw_objects_are_content_addressed_and_written_once(tmp_path):

@@ -18,6 +18,7 @@ from dagster import (
 )
 
 from ingest import flatten, landing
+from ingest.lock import build_lock
 
 from ..partitions import yearly_partitions, years_in_range
 from ..resources import OgiPaths
@@ -58,6 +59,8 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
     quarantine = result.quarantine.to_pandas()
     for row in quarantine.itertuples():
         context.log.warning(f"quarantined {row.code}: {row.reason}")
+    for finding in result.manifest_findings:
+        context.log.warning(f"manifest: {finding}")
     return MaterializeResult(
         metadata={
             "dagster/row_count": MetadataValue.int(counts["landed"]),
@@ -69,6 +72,15 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
             "quarantine": preview(quarantine[["path", "code", "reason"]], rows=50, max_chars=200),
             "preview": preview(result.index.to_pandas()[["path", "sha256", "report_year", "status"]]),
             "index_path": MetadataValue.path(str(landing.index_path(paths.root()))),
+            "records_parsed": MetadataValue.int(result.parse.parsed),
+            "records_reused": MetadataValue.int(result.parse.reused),
+            "records_parsed_why": MetadataValue.text(result.parse.why or "nothing new to parse"),
+            "parse_workers": MetadataValue.int(result.parse.workers),
+            "parse_seconds": MetadataValue.float(round(result.parse.seconds, 2)),
+            "parse_timeouts": MetadataValue.int(result.parse.timeouts),
+            "manifest_findings": MetadataValue.md(
+                "\n".join(f"- {f}" for f in result.manifest_findings[:200]) or "_none_"
+            ),
         }
     )
 
@@ -91,6 +103,11 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
 def parsed_tables(context: AssetExecutionContext, paths: OgiPaths):
     """Re-parses the raw objects of each year in the run and rewrites exactly that year's four files."""
     root = paths.root()
+    with build_lock(root, f"parsed {context.partition_key_range.start}-{context.partition_key_range.end}"):
+        yield from _parsed_tables(context, root)
+
+
+def _parsed_tables(context: AssetExecutionContext, root):
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in PARSED_TABLES}
     rows_by_year: dict[str, dict[str, int]] = {t: {} for t in PARSED_TABLES}
     for year in years_in_range(context.partition_key_range):
