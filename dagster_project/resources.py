@@ -48,7 +48,11 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
+# dbt runs through a wrapper that dies with its parent (bin/dbt): a killed run leaves no orphan.
+GUARDED_DBT = Path(__file__).resolve().parent / "bin" / "dbt"
+os.environ.setdefault("OGI_DBT_EXECUTABLE", dbt_executable())
+
 RESOURCES = {
     "paths": OgiPaths(),
-    "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(GUARDED_DBT)),
 }

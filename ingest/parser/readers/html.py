@@ -64,6 +64,9 @@ _BLOCK = {
     "main",
 }
 _CELL_BREAK = {"br", "p", "div", "li"}
+# lxml refuses strings holding C0 control characters (a stray \x0b in a portal page would lose the
+# whole report); they carry no text, so they become spaces. Tab, newline and carriage return stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATA_URI = re.compile(r"data:[a-zA-Z0-9.+/-]*;base64,[A-Za-z0-9+/=\s]{256,}")
 
 
@@ -173,6 +176,7 @@ def parse(text: str) -> Page:
     # inline pictures (data: URIs) carry no text and can exceed libxml2's limits on a value's size,
     # which would cut the document short
     text = _DATA_URI.sub("data:,", text)
+    text = _CONTROL.sub(" ", text)
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
