@@ -56,7 +56,5 @@ def enforce(rec: Record) -> list[Finding]:
             if code == "NEGATIVE_COUNT"
             else f"at or above the bound of {MAX_COUNT:.0e} (amounts {MAX_AMOUNT:.0e})"
         )
-        out.append(
-            finding(code, f"{table}: {len(keys)} value(s) {what}; set to null, as printed in raw", table, keys)
-        )
+        out.append(finding(code, f"{table}: {len(keys)} value(s) {what}; set to null, as printed in raw", table, keys))
     return out
