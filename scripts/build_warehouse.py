@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from dagster_project.jobs import range_tags
     from dagster_project.partitions import FIRST_YEAR, last_complete_year
     from dagster_project.resources import OgiPaths
+    from ingest.lock import build_lock
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--first", type=int, default=FIRST_YEAR)
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = OgiPaths()
     t0 = time.perf_counter()
     job = defs.resolve_job_def("warehouse_job")
-    with DagsterInstance.get() as instance:
+    # one writer at a time on the data folder: a second `make run`, or a Dagster run, waits here
+    with build_lock(paths.root(), "make run"), DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, tags=range_tags(args.first, args.last), raise_on_error=False)
     seconds = time.perf_counter() - t0
     failed_checks = [
