@@ -14,8 +14,10 @@ Reviewed seed files in `ingest/reference_data/` add what the list cannot know:
     division_changes.csv     merges and splits the list shows only as codes appearing and vanishing
 
 `resolve()` weighs the evidence in a fixed order: the manifest's code or region, the URL's host, then
-the agency name (development-zone aliases, then the longest chain of division names from the start
-of the name, 浙江省杭州市滨江区 -> 330000 > 330100 > 330108). A name that fits several divisions
+the agency name (the longest chain of division names from its start, 浙江省杭州市滨江区 -> 330000 >
+330100 > 330108, or a development-zone alias where the chain finds less: 杭州高新区(滨江) -> 330108).
+A later source refines an earlier one when it lies inside it; one that points elsewhere is recorded
+in `conflicts` and loses. A name that fits several divisions
 (朝阳区, 鼓楼区) is settled only by other evidence (manifest, URL, a province or city named in the
 report text); otherwise the answer is `unknown` with the candidates, never a guess. A division is
 matched against the list valid in the report's year; where the name belongs to another year's list
@@ -366,7 +368,9 @@ class Regions:
         return d.name if d else None
 
     # -- names -------------------------------------------------------------------------------
-    def _candidates(self, s: str, pos: int, parents: list[Division] | None, year: int | None, *, shorts_all: bool):
+    def _candidates(
+        self, s: str, pos: int, parents: list[Division] | None, year: int | None, *, shorts_all: bool
+    ) -> tuple[int, list[Division]] | None:
         """The longest division name at s[pos:] that fits under one of `parents` (any, when None):
         (length, divisions valid in `year` if any are, else all). Short names of counties count only
         after their parent was read from the same string (杭州滨江, 北京朝阳)."""
@@ -533,7 +537,8 @@ class Regions:
                 places = []
         said_in_text = False
         if len(places) > 1 and text:
-            said = [p for p in places if self.mentioned(p, _normalise_text(text))]
+            plain = _normalise_text(text)
+            said = [p for p in places if self.mentioned(p, plain)]
             if len(said) == 1:
                 places, said_in_text = said, True
         if len(places) == 1:
