@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from expectations._common import PROVENANCE_SCHEMA, SuiteSpec
+from expectations._common import SuiteSpec
+from expectations.schemas import DbtContract
 from ingest.parser import labels
 
 TABLE = "fct_litigation"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "proceeding": "str",
-    "result": "str",
-    "agency_id": "str",
-    "report_year": "int",
-    "cases": "int",
-    **PROVENANCE_SCHEMA,
-}
+SCHEMA = DbtContract(TABLE)
 
 
 def build_suite() -> gx.ExpectationSuite:
@@ -24,6 +17,7 @@ def build_suite() -> gx.ExpectationSuite:
     s.key("report_id", "proceeding", "result")
     s.report_id()
     s.agency_id()
+    s.not_null("report_year")
     s.year()
     s.in_set("proceeding", labels.T4_PROCS, rule="proceeding_known")
     s.in_set("result", labels.T4_RESULTS, rule="result_known")

@@ -5,24 +5,16 @@ from __future__ import annotations
 import great_expectations as gx
 
 from expectations._common import (
-    PROVENANCE_SCHEMA,
     TABLE2_ITEM_MEASURES,
     WARN,
     SuiteSpec,
     not_signed_measure,
 )
+from expectations.schemas import DbtContract
 from ingest.parser import labels
 
 TABLE = "fct_proactive_disclosure"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "item": "str",
-    "measure": "str",
-    "agency_id": "str",
-    "report_year": "int",
-    "value": "float",
-    **PROVENANCE_SCHEMA,
-}
+SCHEMA = DbtContract(TABLE)
 
 
 def build_suite() -> gx.ExpectationSuite:
@@ -30,6 +22,7 @@ def build_suite() -> gx.ExpectationSuite:
     s.key("report_id", "item", "measure")
     s.report_id()
     s.agency_id()
+    s.not_null("report_year")
     s.year()
     s.in_set("item", labels.TABLE2_ITEMS, rule="item_known")
     s.in_set("measure", labels.TABLE2_MEASURES, rule="measure_known")

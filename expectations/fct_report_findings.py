@@ -8,29 +8,17 @@ from __future__ import annotations
 import great_expectations as gx
 
 from expectations._common import (
-    CODE_RE,
+    FINDING_CODES,
     FINDING_ID_RE,
     FINDING_SEVERITIES,
+    JSON_LIST_RE,
     TABLE_NAMES,
     SuiteSpec,
-    finding_codes,
 )
+from expectations.schemas import DbtContract
 
 TABLE = "fct_report_findings"
-SCHEMA: dict[str, str] = {
-    "finding_id": "str",
-    "report_id": "str",
-    "agency_id": "str",
-    "report_year": "int",
-    "finding_no": "int",
-    "code": "str",
-    "severity": "str",
-    "message": "str",
-    "table_name": "str",
-    "cells": "str",
-    "path": "str",
-    "parser_version": "str",
-}
+SCHEMA = DbtContract(TABLE)
 
 
 def build_suite() -> gx.ExpectationSuite:
@@ -41,13 +29,10 @@ def build_suite() -> gx.ExpectationSuite:
     s.between("finding_no", 1, None, rule="finding_no_positive")
     s.report_id()
     s.agency_id()
+    s.not_null("report_year")
     s.year()
     s.in_set("severity", FINDING_SEVERITIES, rule="severity_known")
-    codes = finding_codes()
-    if codes:
-        s.in_set("code", codes, rule="code_known")
-    else:
-        s.regex("code", CODE_RE, rule="code_format")
+    s.in_set("code", FINDING_CODES, rule="code_known")
     s.in_set("table_name", TABLE_NAMES, rule="table_name_known")
-    s.regex("cells", r"^\[.*\]$", rule="cells_json_list")
+    s.regex("cells", JSON_LIST_RE, rule="cells_json_list")
     return s.build()

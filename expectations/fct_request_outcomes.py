@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import great_expectations as gx
 
-from expectations._common import OUTCOMES_BY_GROUP, PROVENANCE_SCHEMA, T3_OUTCOMES, SuiteSpec
+from expectations._common import OUTCOMES_BY_GROUP, T3_OUTCOMES, SuiteSpec
+from expectations.schemas import DbtContract
 from ingest.parser import labels
 
 TABLE = "fct_request_outcomes"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "applicant_type": "str",
-    "outcome": "str",
-    "agency_id": "str",
-    "report_year": "int",
-    "outcome_group": "str",
-    "requests": "int",
-    **PROVENANCE_SCHEMA,
-}
+SCHEMA = DbtContract(TABLE)
 
 
 def build_suite() -> gx.ExpectationSuite:
@@ -25,6 +17,7 @@ def build_suite() -> gx.ExpectationSuite:
     s.key("report_id", "applicant_type", "outcome")
     s.report_id()
     s.agency_id()
+    s.not_null("report_year")
     s.year()
     s.in_set("applicant_type", labels.T3_COLS, rule="applicant_type_known")
     s.in_set("outcome", T3_OUTCOMES, rule="outcome_known")

@@ -1,4 +1,7 @@
-"""parsed/cells: one row per table cell of a report, long format (LAYERS.md, "parsed layer")."""
+"""parsed/cells: one row per table cell of a report, long format.
+
+Columns and types: ingest.flatten.SCHEMAS["cells"] (LAYERS.md, "parsed layer").
+"""
 
 from __future__ import annotations
 
@@ -13,30 +16,17 @@ from expectations._common import (
     SuiteSpec,
     not_signed_measure,
 )
+from expectations.schemas import ParquetSchema
 
 TABLE = "parsed_cells"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "report_year": "int",
-    "table_name": "str",
-    "row_key": "str",
-    "column_key": "str",
-    "value": "float",
-    "raw_text": "str",
-    "was_empty": "bool",
-    "src": "str",
-    "src_table": "int",
-    "src_row": "int",
-    "src_col": "int",
-    "src_line": "int",
-    "parser_version": "str",
-}
+SCHEMA = ParquetSchema("cells")
 
 
 def build_suite() -> gx.ExpectationSuite:
     s = SuiteSpec(TABLE, SCHEMA)
     s.key("report_id", "table_name", "row_key", "column_key")
     s.report_id()
+    s.not_null("report_year")
     s.year()
     s.in_set("table_name", TABLE_NAMES, rule="table_name_known")
     # every cell is mapped to a canonical key of its table (ingest.labels)

@@ -2,7 +2,8 @@
 
 Good frames pass at ERROR level; targeted corruptions fail with the named rule at ERROR; a report
 whose arithmetic is broken (values valid, sums inconsistent) still passes ERROR; Data Docs HTML
-is written.
+is written. The suites' columns and types agree with their homes (the parsed layer's pyarrow
+schemas, the dbt contracts).
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from expectations import SCHEMAS, SUITES
-from expectations.runner import normalise, validate
-from ingest.parser import labels
+from expectations.runner import _condition_of, normalise, validate
+from expectations.schemas import MANIFEST_PATH, DbtContract, ParquetSchema
+from ingest import calendar, flatten
+from ingest.parser import findings, labels, narrative
 
 PARSER_VERSION = "0.1.0"
 
@@ -298,6 +303,94 @@ def test_every_suite_is_registered_and_tagged():
         assert "UnexpectedRowsExpectation" not in types
         # the key: every column of the grain not null, the combination unique
         assert "key_unique" in rules, table
+
+
+# --- columns, types and known values from their homes ----------------------------------------------
+PARSED_SUITES = [t for t, home in SCHEMAS.items() if isinstance(home, ParquetSchema)]
+WAREHOUSE_SUITES = [t for t, home in SCHEMAS.items() if isinstance(home, DbtContract)]
+
+
+def _schema_rules(table: str) -> tuple[set[str], set[str]]:
+    """The columns the suite's `columns_present` rule lists, and the columns it has a type rule on."""
+    suite = SUITES[table]()
+    present = next(e for e in suite.expectations if e.meta["rule"] == "columns_present")
+    typed = {e.column for e in suite.expectations if e.expectation_type == "expect_column_values_to_be_in_type_list"}
+    return set(present.column_set), typed
+
+
+def _contract(model: str) -> dict[str, str]:
+    """column -> data_type of the model's enforced contract, read straight from the manifest."""
+    nodes = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))["nodes"].values()
+    node = next(n for n in nodes if n["resource_type"] == "model" and n["name"] == model)
+    assert node["config"]["contract"]["enforced"], model
+    return {c: col["data_type"] for c, col in node["columns"].items()}
+
+
+@pytest.mark.parametrize("table", PARSED_SUITES)
+def test_parsed_suite_covers_its_parquet_schema_and_nothing_else(table, tmp_path):
+    arrow = flatten.SCHEMAS[SCHEMAS[table].table]
+    present, typed = _schema_rules(table)
+    assert present == set(arrow.names), set(arrow.names) ^ present
+    assert typed == set(arrow.names), set(arrow.names) ^ typed
+    # the kinds fit the Arrow types: a frame written with the schema passes every type rule
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.Table.from_pandas(GOOD[table](), schema=arrow, preserve_index=False), path)
+    for df in (pd.read_parquet(path), duckdb.sql(f"select * from read_parquet('{path}')").df()):
+        out = validate(table, df)
+        assert out.success_all, str(out)
+
+
+@pytest.mark.parametrize("table", WAREHOUSE_SUITES)
+def test_warehouse_suite_columns_are_the_dbt_contract(table):
+    contract = _contract(table)
+    present, typed = _schema_rules(table)
+    assert present == set(contract), set(contract) ^ present
+    assert typed == set(contract), set(contract) ^ typed
+    # the kinds fit the contract's types as DuckDB returns them: a table of those types passes
+    con = duckdb.connect()
+    con.execute("create table t (" + ", ".join(f'"{c}" {t}' for c, t in contract.items()) + ")")
+    con.register("good", GOOD[table]())
+    con.execute("insert into t select " + ", ".join(f'"{c}"' for c in contract) + " from good")
+    out = validate(table, con.execute("select * from t").df())
+    assert out.success_all, str(out)
+
+
+@pytest.mark.parametrize("table", list(SUITES))
+def test_rules_name_only_columns_of_the_schema(table):
+    columns = set(SCHEMAS[table].kinds())
+    for e in SUITES[table]().expectations:
+        kw = e.configuration.kwargs
+        named = {kw.get("column"), *(kw.get("column_list") or [])} - {None}
+        condition = _condition_of(kw)
+        if condition:
+            named.add(condition.split()[0])
+        assert named <= columns, (table, e.meta["rule"], named - columns)
+
+
+def test_known_sets_and_years_come_from_their_homes():
+    def rule(table: str, name: str):
+        return next(e for e in SUITES[table]().expectations if e.meta["rule"] == name)
+
+    for table in ("parsed_findings", "fct_report_findings"):
+        assert rule(table, "code_known").value_set == list(findings.CODES)
+    assert set(rule("parsed_findings", "severity_known").value_set) == {s for s, _ in findings.CODES.values()}
+    assert rule("parsed_narrative", "key_known").value_set == list(narrative.KEYS)
+    for table in SUITES:
+        e = rule(table, "report_year_valid")
+        assert (e.min_value, e.max_value) == (calendar.FIRST_YEAR, calendar.last_complete_year()), table
+
+
+def test_without_the_dbt_manifest_the_parsed_suites_still_run(tmp_path, monkeypatch):
+    from expectations import runner, schemas
+
+    monkeypatch.setattr(schemas, "MANIFEST_PATH", tmp_path / "manifest.json")
+    runner.reset()
+    try:
+        assert validate("parsed_cells", cells_frame()).success_all
+        with pytest.raises(schemas.ManifestMissing, match="make manifest"):
+            validate("fct_requests", fct_requests_frame())
+    finally:
+        runner.reset()
 
 
 @pytest.mark.parametrize("table", list(GOOD))
