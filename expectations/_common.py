@@ -1,9 +1,9 @@
 """Shared vocabulary and helpers for the suites: column kinds, key sets, rule/severity tagging.
 
-Every expectation carries ``meta={"rule": <name>, "severity": "ERROR" | "WARN"}``. ERROR rules are
-structural (keys, types, ranges, known keys); they block downstream assets. WARN rules describe the
-data (e.g. how many reports carry findings) and never block. A report's own broken arithmetic is a
-finding carried in the data, never a GX failure.
+Every expectation carries ``meta={"rule": <name>, "severity": "ERROR" | "WARN"}``. A failed ERROR
+rule blocks downstream assets; a failed WARN rule only marks the check. Which rules GX owns and which
+dbt owns (keys, accepted values and relationships on the dbt models) is the table in README.md. A
+report's own broken arithmetic is a finding carried in the data, never a GX failure.
 
 Sets of known values are imported from their homes: canonical keys from `ingest.parser.labels`,
 finding codes and severities from `ingest.parser.findings.CODES`, narrative keys from
@@ -210,15 +210,6 @@ class SuiteSpec:
         """Rates lie in [0, 1] or are NULL (no denominator)."""
         for c in cols:
             self.between(c, 0, 1, rule=f"{c}_in_unit_interval", severity=RATE_SEVERITY)
-
-    def provenance(self) -> None:
-        """Rules on the provenance columns a fact row keeps from its cell."""
-        self.in_set("src", CELL_SOURCES, rule="src_known")
-        self.not_null("was_empty", "parser_version", "path")
-        # flatten gives a value the parser listed without a cell entry a row with no provenance
-        self.not_null("src", severity=WARN)
-        self.non_negative("src_table", "src_row", "src_col")
-        self.between("src_line", 1, None, rule="src_line_positive")
 
     def rows_present(self) -> None:
         self.add(gxe.ExpectTableRowCountToBeBetween, "has_rows", WARN, min_value=1)

@@ -34,6 +34,7 @@ def build_suite() -> gx.ExpectationSuite:
     s.in_set_by("column_key", "table_name", COLUMN_KEYS, rule="column_key_known")
     # counts and amounts are non-negative; only table 2's 本年增/减 (change) may be negative
     s.non_negative("value", row_condition=not_signed_measure("column_key"))
+    # provenance: the facts copy these columns as they are, so they are checked here only
     s.not_null("was_empty", "parser_version")
     # flatten gives a value the parser listed without a cell entry a row with no provenance
     s.not_null("src", severity=WARN)
