@@ -720,3 +720,30 @@ def test_validation_is_fast():
     t0 = time.perf_counter()
     out = validate("parsed_cells", df)
     assert time.perf_counter() - t0 < 2.0, out.statistics
+
+
+# --- the Dagster gates ----------------------------------------------------------------------------
+def test_every_suite_gates_its_asset_with_a_blocking_one_line_check():
+    from dagster_project.assets.ingest import PARSED_KEYS
+    from dagster_project.checks import ALL_CHECKS, dbt_asset_key
+
+    specs = {s.name: s for c in ALL_CHECKS for s in c.check_specs}
+    assert all(s.description and "\n" not in s.description for s in specs.values())
+    for table, home in SCHEMAS.items():
+        spec = specs[f"gx_{table}"]
+        assert spec.blocking, table
+        key = PARSED_KEYS[home.table] if isinstance(home, ParquetSchema) else dbt_asset_key(home.model)
+        assert spec.asset_key == key, table
+
+
+def test_gate_fails_at_error_on_an_error_rule_and_only_warns_on_a_warn_rule(tmp_path):
+    from dagster import AssetCheckSeverity
+
+    from dagster_project.checks import gx_result
+
+    good = gx_result("mart_agency_year", mart_agency_year_frame(), tmp_path, "good")
+    assert good.passed
+    warn = gx_result("mart_agency_year", mart_agency_year_frame().assign(disclosure_rate=1.5), tmp_path, "warn")
+    assert not warn.passed and warn.severity == AssetCheckSeverity.WARN
+    error = gx_result("mart_agency_year", mart_agency_year_frame().assign(granted=-1), tmp_path, "error")
+    assert not error.passed and error.severity == AssetCheckSeverity.ERROR
