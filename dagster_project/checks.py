@@ -4,42 +4,62 @@ GX: each gated table's rows for the run's years go into a pandas DataFrame (Parq
 layer, a read-only DuckDB query for the facts and marts) and through `expectations.runner.validate`.
 A failed ERROR rule fails the check with ERROR severity, which stops every downstream asset of the
 run; a failed WARN rule only marks the check WARN. Data Docs go to data/docs/gx/.
+
+Which table a gate reads and which asset it sits on come from the suite's schema home: a parsed-layer
+suite names its flatten table, a warehouse suite its dbt model, whose relation (schema, table) is read
+from the dbt manifest and whose asset key from the dbt assets, so renamed model folders change nothing.
 """
 
+import inspect
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetKey,
+    AssetsDefinition,
     MetadataValue,
     asset_check,
 )
+from dagster_dbt import get_asset_key_for_model
 
+from expectations import MODULES, SCHEMAS
 from expectations.runner import validate
+from expectations.schemas import DbtContract, ParquetSchema
 from ingest import flatten, landing
 
+from .assets import dbt as dbt_assets_module
 from .assets.ingest import PARSED_KEYS, RAW_REPORTS
 from .partitions import yearly_partitions, years_in_range
 from .resources import OgiPaths
 
-# GX suite name -> the dbt asset it gates (schema.model).
-WAREHOUSE_GATES: dict[str, AssetKey] = {
-    name: AssetKey(["marts", name])
-    for name in (
-        "fct_requests",
-        "fct_request_outcomes",
-        "fct_litigation",
-        "fct_proactive_disclosure",
-        "fct_report_findings",
-        "mart_agency_year",
-    )
-}
+# Every @dbt_assets definition, whatever its name: the asset key of a model is the translator's.
+DBT_ASSETS = [v for v in vars(dbt_assets_module).values() if isinstance(v, AssetsDefinition)]
+
+# GX suite -> what it gates: the parsed table (flatten name) or the dbt model.
+PARSED_GATES_BY_SUITE: dict[str, str] = {t: s.table for t, s in SCHEMAS.items() if isinstance(s, ParquetSchema)}
+WAREHOUSE_GATES: dict[str, DbtContract] = {t: s for t, s in SCHEMAS.items() if isinstance(s, DbtContract)}
+
+
+def dbt_asset_key(model: str) -> AssetKey:
+    """The asset key of a dbt model, from the dbt assets definition that builds it."""
+    for assets in DBT_ASSETS:
+        key = get_asset_key_for_model([assets], model)
+        if key in assets.keys:
+            return key
+    raise KeyError(f"no dbt asset builds the model {model!r}")
+
+
+def gate_description(suite: str) -> str:
+    """One line: what the table is (its suite's first docstring line) and how the gate acts."""
+    what = (inspect.getdoc(MODULES[suite]) or suite).splitlines()[0].rstrip(".")
+    return f"Great Expectations suite on {what}; a failed ERROR rule blocks downstream, a WARN rule only warns."
 
 
 def run_years(context: AssetCheckExecutionContext) -> list[int]:
@@ -65,13 +85,11 @@ def read_parsed(root: Path, table: str, years: list[int]) -> pd.DataFrame:
     tables = [pq.read_table(f) for f in files if f.exists()]
     if not tables:
         return flatten.SCHEMAS[table].empty_table().to_pandas()
-    import pyarrow as pa
-
     return pa.concat_tables(tables).to_pandas()
 
 
-def read_warehouse(warehouse: Path, key: AssetKey, years: list[int]) -> pd.DataFrame:
-    schema, name = key.path
+def read_warehouse(warehouse: Path, contract: DbtContract, years: list[int]) -> pd.DataFrame:
+    schema, name = contract.relation()
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
             f'select * from "{schema}"."{name}" where report_year between ? and ?',
@@ -79,33 +97,33 @@ def read_warehouse(warehouse: Path, key: AssetKey, years: list[int]) -> pd.DataF
         ).df()
 
 
-def _parsed_gate(table: str, key: AssetKey):
+def _parsed_gate(suite: str, table: str):
     @asset_check(
-        asset=key,
-        name=f"gx_parsed_{table}",
+        asset=PARSED_KEYS[table],
+        name=f"gx_{suite}",
         blocking=True,
         partitions_def=yearly_partitions,
-        description=f"Great Expectations suite `{key.to_user_string()}` on the run's years (blocking).",
+        description=gate_description(suite),
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
         years = run_years(context)
         df = read_parsed(paths.root(), table, years)
-        return gx_result(key.to_user_string(), df, paths.docs_dir(), f"{years[0]}-{years[-1]}")
+        return gx_result(suite, df, paths.docs_dir(), f"{years[0]}-{years[-1]}")
 
     return _check
 
 
-def _warehouse_gate(suite: str, key: AssetKey):
+def _warehouse_gate(suite: str, contract: DbtContract):
     @asset_check(
-        asset=key,
+        asset=dbt_asset_key(contract.model),
         name=f"gx_{suite}",
         blocking=True,
         partitions_def=yearly_partitions,
-        description=f"Great Expectations suite `{suite}` on the run's years (blocking).",
+        description=gate_description(suite),
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
         years = run_years(context)
-        df = read_warehouse(paths.warehouse_path(), key, years)
+        df = read_warehouse(paths.warehouse_path(), contract, years)
         return gx_result(suite, df, paths.docs_dir(), f"{years[0]}-{years[-1]}")
 
     return _check
@@ -114,8 +132,7 @@ def _warehouse_gate(suite: str, key: AssetKey):
 @asset_check(
     asset=RAW_REPORTS,
     blocking=True,
-    description="Files landed = files ok + files quarantined + duplicates; the index "
-    "lists every landing file once and the quarantine file every quarantined one.",
+    description="Every landing file is indexed once, as ok, duplicate or quarantined, and each quarantined one is listed.",
 )
 def raw_reconciliation(paths: OgiPaths) -> AssetCheckResult:
     root = paths.root()
@@ -146,8 +163,7 @@ def raw_reconciliation(paths: OgiPaths) -> AssetCheckResult:
     asset=PARSED_KEYS["reports"],
     blocking=True,
     partitions_def=yearly_partitions,
-    description="For each year of the run: reports in the parsed partition = distinct "
-    "files of that year with status ok in the raw index.",
+    description="Each year's parsed reports are exactly the raw index's ok files of that year.",
 )
 def parsed_reconciliation(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
     root = paths.root()
@@ -175,6 +191,6 @@ def parsed_reconciliation(context: AssetCheckExecutionContext, paths: OgiPaths) 
     )
 
 
-PARSED_GATES = [_parsed_gate(table, key) for table, key in PARSED_KEYS.items()]
-WAREHOUSE_GX_GATES = [_warehouse_gate(suite, key) for suite, key in WAREHOUSE_GATES.items()]
+PARSED_GATES = [_parsed_gate(suite, table) for suite, table in PARSED_GATES_BY_SUITE.items()]
+WAREHOUSE_GX_GATES = [_warehouse_gate(suite, contract) for suite, contract in WAREHOUSE_GATES.items()]
 ALL_CHECKS = [raw_reconciliation, parsed_reconciliation, *PARSED_GATES, *WAREHOUSE_GX_GATES]

@@ -1,9 +1,11 @@
 """Great Expectations suites for the gated tables of ogi-warehouse, and a small runner.
 
 One module per table exposes ``build_suite() -> gx.ExpectationSuite`` (suite name = table name)
-and ``SCHEMA`` (column -> kind). ``expectations.runner.validate(table, df, docs_dir=None)`` runs
-a suite on a pandas DataFrame and returns an ``Outcome``; ``python -m expectations TABLE SOURCE``
-does the same by hand. Works without Dagster.
+and ``SCHEMA``, where its columns and types live (``expectations.schemas``: the parsed layer's
+pyarrow schema or the model's dbt contract; ``SCHEMA.kinds()`` reads them, column -> kind).
+``expectations.runner.validate(table, df, docs_dir=None)`` runs a suite on a pandas DataFrame and
+returns an ``Outcome``; ``python -m expectations TABLE SOURCE`` does the same by hand. Works without
+Dagster.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from expectations import (
 if TYPE_CHECKING:
     from great_expectations import ExpectationSuite
 
+    from expectations.schemas import Schema
+
 MODULES: dict[str, ModuleType] = {
     m.TABLE: m
     for m in (
@@ -44,7 +48,7 @@ MODULES: dict[str, ModuleType] = {
     )
 }
 SUITES: dict[str, Callable[[], ExpectationSuite]] = {t: m.build_suite for t, m in MODULES.items()}
-SCHEMAS: dict[str, dict[str, str]] = {t: m.SCHEMA for t, m in MODULES.items()}
+SCHEMAS: dict[str, Schema] = {t: m.SCHEMA for t, m in MODULES.items()}
 
 
 def validate(table, df, docs_dir=None, run_name=None):

@@ -15,7 +15,8 @@ import re
 import sys
 from pathlib import Path
 
-from expectations import SUITES
+from expectations import SCHEMAS, SUITES
+from expectations.schemas import DbtContract, dbt_tests
 
 _QUERY = re.compile(r"^\s*(select|with|from|table|values)\b", re.IGNORECASE)
 
@@ -46,13 +47,20 @@ def load(source: str, db: str | None = None):
 
 
 def rules(table: str) -> list[str]:
-    """One line per rule of a suite: severity, rule, expectation, columns."""
+    """One line per rule on the table: owner, severity, rule, check, columns. GX rules first, then
+    the tests dbt runs on the same model (its keys, accepted values and relationships)."""
     seen: dict[tuple[str, str], list[str]] = {}
     for e in SUITES[table]().expectations:
         kw = e.configuration.kwargs
         cols = kw.get("column") or ",".join(kw.get("column_list") or []) or "(table)"
         seen.setdefault((e.meta["severity"], e.meta["rule"]), [e.expectation_type, cols])
-    return [f"{sev:5s} {rule:34s} {etype} [{cols}]" for (sev, rule), (etype, cols) in sorted(seen.items())]
+    lines = [f"GX  {sev:5s} {rule:48s} {etype} [{cols}]" for (sev, rule), (etype, cols) in sorted(seen.items())]
+    schema = SCHEMAS[table]
+    if isinstance(schema, DbtContract):
+        for t in sorted(dbt_tests(schema.model), key=lambda t: (t["test"], t["column"] or "")):
+            cols = t["column"] or ",".join(t["kwargs"].get("combination_of_columns") or []) or "(table)"
+            lines.append(f"dbt {t['severity']:5s} {t['test']:48s} dbt test [{cols}]")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

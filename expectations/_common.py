@@ -1,14 +1,17 @@
 """Shared vocabulary and helpers for the suites: column kinds, key sets, rule/severity tagging.
 
-Every expectation carries ``meta={"rule": <name>, "severity": "ERROR" | "WARN"}``. ERROR rules are
-structural (keys, types, ranges, known keys); they block downstream assets. WARN rules describe the
-data (e.g. how many reports carry findings) and never block. A report's own broken arithmetic is a
-finding carried in the data, never a GX failure.
+Every expectation carries ``meta={"rule": <name>, "severity": "ERROR" | "WARN"}``. A failed ERROR
+rule blocks downstream assets; a failed WARN rule only marks the check. Which rules GX owns and which
+dbt owns (keys, accepted values and relationships on the dbt models) is the table in README.md. A
+report's own broken arithmetic is a finding carried in the data, never a GX failure.
+
+Sets of known values are imported from their homes: canonical keys from `ingest.parser.labels`,
+finding codes and severities from `ingest.parser.findings.CODES`, narrative keys from
+`ingest.parser.narrative.KEYS`, years and format generations from `ingest.calendar`.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from collections.abc import Iterable
 
@@ -19,16 +22,17 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
-from ingest.calendar import FIRST_YEAR
-from ingest.parser import labels
+from expectations.schemas import Schema
+from ingest import calendar
+from ingest.parser import findings, labels, narrative
 
 ERROR = "ERROR"
 WARN = "WARN"
 SEVERITIES_GX = (ERROR, WARN)
 
 # A count printed negative in a report: the parser keeps the value and adds a NEGATIVE_COUNT
-# warning finding (ingest.findings). The brief makes non-negative counts a structural ERROR; if
-# a real partition is blocked by one report printing "-1", lower this to WARN (one line).
+# warning finding. A negative count is still a structural ERROR here; if a real partition is
+# blocked by one report printing "-1", lower this to WARN (one line, and the README table).
 NEGATIVE_COUNT_SEVERITY = ERROR
 # mart_agency_year computes rates from the printed totals, so a report whose outcomes exceed its
 # own printed total_processed gives a rate above 1. That is the report's broken arithmetic (a WARN
@@ -36,16 +40,20 @@ NEGATIVE_COUNT_SEVERITY = ERROR
 RATE_SEVERITY = WARN
 
 # --- domain vocabulary -----------------------------------------------------------------------
-MIN_YEAR = FIRST_YEAR
+MIN_YEAR = calendar.FIRST_YEAR
 
 
 def max_year() -> int:
-    """Latest valid report year: the current calendar year (evaluated when a suite is built)."""
-    return _dt.date.today().year
+    """Latest valid report year: the last complete year in China (evaluated when a suite is built),
+    the same bound as the year partitions."""
+    return calendar.last_complete_year()
 
 
-FORMAT_VERSIONS = ["2021", "2019", "pre2019"]
-FINDING_SEVERITIES = ["error", "warning", "info"]
+FORMAT_VERSIONS = sorted({calendar.format_generation(y) for y in range(MIN_YEAR, calendar.today().year + 1)})
+FINDING_SEVERITIES = sorted({severity for severity, _meaning in findings.CODES.values()})
+FINDING_CODES = list(findings.CODES)
+NARRATIVE_KEYS = list(narrative.KEYS)
+# Documented in ingest/RECORD.md but without a constant in ingest/ yet.
 TABLE_NAMES = ["table2", "table3", "table4"]
 CELL_SOURCES = ["html", "text"]
 LAYOUTS = ["html_table", "pipe", "cell_per_line", "glued", "none"]
@@ -77,37 +85,7 @@ OUTCOMES_BY_GROUP: dict[str, list[str]] = {
 SHA256_RE = r"^[0-9a-f]{64}$"
 MD5_RE = r"^[0-9a-f]{32}$"
 FINDING_ID_RE = r"^[0-9a-f]{64}-[0-9]+$"
-CODE_RE = r"^[A-Z][A-Z0-9_]*$"
-SNAKE_RE = r"^[a-z][a-z0-9_]*$"
-
-
-def _keys_of(obj) -> list[str] | None:
-    if obj is None:
-        return None
-    if isinstance(obj, dict):
-        return [str(k) for k in obj]
-    try:
-        return [str(k) for k in obj]
-    except TypeError:
-        return None
-
-
-def finding_codes() -> list[str] | None:
-    """The parser's finding codes (``ingest.findings.CODES``) when that module exists."""
-    try:
-        from ingest.parser import findings  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return _keys_of(getattr(findings, "CODES", None))
-
-
-def narrative_keys() -> list[str] | None:
-    """The documented narrative keys (``ingest.narrative.KEYS``) when that module exists."""
-    try:
-        from ingest.parser import narrative  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return _keys_of(getattr(narrative, "KEYS", None))
+JSON_LIST_RE = r"^\[.*\]$"
 
 
 # --- column kinds ----------------------------------------------------------------------------
@@ -141,33 +119,21 @@ TYPE_LISTS: dict[str, list[str]] = {
 }
 KINDS = tuple(TYPE_LISTS)
 
-# Provenance columns every fact row keeps (LAYERS.md, "Schema marts").
-PROVENANCE_SCHEMA: dict[str, str] = {
-    "src": "str",
-    "src_table": "int",
-    "src_row": "int",
-    "src_col": "int",
-    "src_line": "int",
-    "raw_text": "str",
-    "was_empty": "bool",
-    "parser_version": "str",
-    "path": "str",
-}
-
 
 class SuiteSpec:
-    """Builds one suite and remembers the declared schema (column -> kind) for the runner."""
+    """Builds one suite over the columns and kinds of `schema` (read from the table's home)."""
 
-    def __init__(self, name: str, schema: dict[str, str]):
-        bad = {c: k for c, k in schema.items() if k not in KINDS}
+    def __init__(self, name: str, schema: Schema):
+        kinds = schema.kinds()
+        bad = {c: k for c, k in kinds.items() if k not in KINDS}
         if bad:
             raise ValueError(f"unknown column kinds {bad}")
         self.name = name
-        self.schema = dict(schema)
+        self.schema = kinds
         self._expectations: list = []
         self._rules: set[str] = set()
-        self.add(gxe.ExpectTableColumnsToMatchSet, "columns_present", column_set=list(schema), exact_match=False)
-        for col, kind in schema.items():
+        self.add(gxe.ExpectTableColumnsToMatchSet, "columns_present", column_set=list(kinds), exact_match=False)
+        for col, kind in kinds.items():
             self.add(gxe.ExpectColumnValuesToBeInTypeList, f"{col}_type", column=col, type_list=TYPE_LISTS[kind])
 
     # every expectation goes through here ------------------------------------------------------
@@ -231,7 +197,7 @@ class SuiteSpec:
             self.between(c, 0, None, rule=f"{c}_non_negative", severity=severity, **kwargs)
 
     def year(self, col: str = "report_year") -> None:
-        self.not_null(col)
+        """The report year lies in the calendar: FIRST_YEAR to the last complete year."""
         self.between(col, MIN_YEAR, max_year(), rule=f"{col}_valid")
 
     def report_id(self, col: str = "report_id") -> None:
@@ -244,15 +210,6 @@ class SuiteSpec:
         """Rates lie in [0, 1] or are NULL (no denominator)."""
         for c in cols:
             self.between(c, 0, 1, rule=f"{c}_in_unit_interval", severity=RATE_SEVERITY)
-
-    def provenance(self) -> None:
-        """Rules on the provenance columns a fact row keeps from its cell."""
-        self.in_set("src", CELL_SOURCES, rule="src_known")
-        self.not_null("was_empty", "parser_version", "path")
-        # flatten gives a value the parser listed without a cell entry a row with no provenance
-        self.not_null("src", severity=WARN)
-        self.non_negative("src_table", "src_row", "src_col")
-        self.between("src_line", 1, None, rule="src_line_positive")
 
     def rows_present(self) -> None:
         self.add(gxe.ExpectTableRowCountToBeBetween, "has_rows", WARN, min_value=1)

@@ -1,32 +1,23 @@
-"""marts.fct_litigation: report_id x proceeding x result (LAYERS.md, "Schema marts")."""
+"""marts.fct_litigation: cases per report, proceeding and result (table 4).
+
+Columns and types: the model's dbt contract (LAYERS.md, "Schema marts").
+
+Keys, proceedings and results are dbt's tests on the model; here: the year and the counts.
+"""
 
 from __future__ import annotations
 
 import great_expectations as gx
 
-from expectations._common import PROVENANCE_SCHEMA, SuiteSpec
-from ingest.parser import labels
+from expectations._common import SuiteSpec
+from expectations.schemas import DbtContract
 
 TABLE = "fct_litigation"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "proceeding": "str",
-    "result": "str",
-    "agency_id": "str",
-    "report_year": "int",
-    "cases": "int",
-    **PROVENANCE_SCHEMA,
-}
+SCHEMA = DbtContract(TABLE)
 
 
 def build_suite() -> gx.ExpectationSuite:
     s = SuiteSpec(TABLE, SCHEMA)
-    s.key("report_id", "proceeding", "result")
-    s.report_id()
-    s.agency_id()
     s.year()
-    s.in_set("proceeding", labels.T4_PROCS, rule="proceeding_known")
-    s.in_set("result", labels.T4_RESULTS, rule="result_known")
     s.non_negative("cases")
-    s.provenance()
     return s.build()

@@ -1,54 +1,32 @@
-"""marts.mart_agency_year: agency_id x report_year, one report used per pair (LAYERS.md)."""
+"""marts.mart_agency_year: one row per agency and report year, from the report chosen for the pair.
+
+Columns and types: the model's dbt contract (LAYERS.md, "Schema marts").
+
+The key, report_id and the not-null counts are dbt's tests on the model; here: the year, the ranges
+of the counts and rates (columns read from the contract), and how complete the names are.
+"""
 
 from __future__ import annotations
 
 import great_expectations as gx
 
 from expectations._common import WARN, SuiteSpec
+from expectations.schemas import DbtContract
 
 TABLE = "mart_agency_year"
-COUNTS = [
-    "requests_new",
-    "requests_carried_over",
-    "requests_total_processed",
-    "requests_carried_forward",
-    "granted",
-    "partially_granted",
-    "denied",
-    "unable",
-    "rejected",
-    "other_processed",
-    "reconsideration_total",
-    "reconsideration_corrected",
-    "litigation_total",
-    "litigation_corrected",
-]
-RATES = ["disclosure_rate", "denial_rate", "reconsideration_correction_rate", "litigation_correction_rate"]
-FINDING_COUNTS = ["n_findings_error", "n_findings_warning", "n_findings_info"]
-SCHEMA: dict[str, str] = {
-    "agency_id": "str",
-    "report_year": "int",
-    "agency_name": "str",
-    "report_id": "str",
-    "n_reports": "int",
-    **{c: "int" for c in COUNTS},
-    **{c: "float" for c in RATES},
-    **{c: "int" for c in FINDING_COUNTS},
-}
+SCHEMA = DbtContract(TABLE)
+NOT_COUNTS = ("report_year", "n_reports")
 
 
 def build_suite() -> gx.ExpectationSuite:
     s = SuiteSpec(TABLE, SCHEMA)
-    s.key("agency_id", "report_year")
-    s.agency_id()
+    kinds = s.schema
     s.year()
-    s.not_null("report_id", "n_reports")
-    s.report_id()
     s.between("n_reports", 1, None, rule="n_reports_positive")
-    s.non_negative(*COUNTS, *FINDING_COUNTS)
-    s.not_null(*FINDING_COUNTS)  # 0 when the report has none
+    # every other integer column is a count: requests, outcomes, reconsideration, litigation, findings
+    s.non_negative(*(c for c, k in kinds.items() if k == "int" and c not in NOT_COUNTS))
     # rates lie in [0, 1] or are null (no denominator)
-    s.unit_interval(*RATES)
+    s.unit_interval(*(c for c in kinds if c.endswith("_rate")))
     s.not_null("agency_name", severity=WARN)
     s.rows_present()
     return s.build()

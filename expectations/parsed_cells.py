@@ -1,4 +1,7 @@
-"""parsed/cells: one row per table cell of a report, long format (LAYERS.md, "parsed layer")."""
+"""parsed/cells: one row per table cell of a report, long format.
+
+Columns and types: ingest.flatten.SCHEMAS["cells"] (LAYERS.md, "parsed layer").
+"""
 
 from __future__ import annotations
 
@@ -13,30 +16,17 @@ from expectations._common import (
     SuiteSpec,
     not_signed_measure,
 )
+from expectations.schemas import ParquetSchema
 
 TABLE = "parsed_cells"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "report_year": "int",
-    "table_name": "str",
-    "row_key": "str",
-    "column_key": "str",
-    "value": "float",
-    "raw_text": "str",
-    "was_empty": "bool",
-    "src": "str",
-    "src_table": "int",
-    "src_row": "int",
-    "src_col": "int",
-    "src_line": "int",
-    "parser_version": "str",
-}
+SCHEMA = ParquetSchema("cells")
 
 
 def build_suite() -> gx.ExpectationSuite:
     s = SuiteSpec(TABLE, SCHEMA)
     s.key("report_id", "table_name", "row_key", "column_key")
     s.report_id()
+    s.not_null("report_year")
     s.year()
     s.in_set("table_name", TABLE_NAMES, rule="table_name_known")
     # every cell is mapped to a canonical key of its table (ingest.labels)
@@ -44,6 +34,7 @@ def build_suite() -> gx.ExpectationSuite:
     s.in_set_by("column_key", "table_name", COLUMN_KEYS, rule="column_key_known")
     # counts and amounts are non-negative; only table 2's 本年增/减 (change) may be negative
     s.non_negative("value", row_condition=not_signed_measure("column_key"))
+    # provenance: the facts copy these columns as they are, so they are checked here only
     s.not_null("was_empty", "parser_version")
     # flatten gives a value the parser listed without a cell entry a row with no provenance
     s.not_null("src", severity=WARN)

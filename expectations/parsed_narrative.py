@@ -1,30 +1,26 @@
-"""parsed/narrative: numbers stated in a report's prose, one row per key (LAYERS.md)."""
+"""parsed/narrative: numbers stated in a report's prose, one row per key.
+
+Columns and types: ingest.flatten.SCHEMAS["narrative"] (LAYERS.md, "parsed layer").
+"""
 
 from __future__ import annotations
 
 import great_expectations as gx
 
-from expectations._common import SNAKE_RE, SuiteSpec, narrative_keys
+from expectations._common import NARRATIVE_KEYS, SuiteSpec
+from expectations.schemas import ParquetSchema
 
 TABLE = "parsed_narrative"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "report_year": "int",
-    "key": "str",
-    "value": "float",
-}
+SCHEMA = ParquetSchema("narrative")
 
 
 def build_suite() -> gx.ExpectationSuite:
     s = SuiteSpec(TABLE, SCHEMA)
     s.key("report_id", "key")
     s.report_id()
+    s.not_null("report_year")
     s.year()
-    keys = narrative_keys()
-    if keys:
-        s.in_set("key", keys, rule="key_known")
-    else:  # ingest.narrative not there yet: at least a snake_case key
-        s.regex("key", SNAKE_RE, rule="key_format")
+    s.in_set("key", NARRATIVE_KEYS, rule="key_known")
     s.not_null("value")
     s.non_negative("value")
     return s.build()

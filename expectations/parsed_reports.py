@@ -1,4 +1,7 @@
-"""parsed/reports: one row per report (LAYERS.md, "parsed layer")."""
+"""parsed/reports: one row per report.
+
+Columns and types: ingest.flatten.SCHEMAS["reports"] (LAYERS.md, "parsed layer").
+"""
 
 from __future__ import annotations
 
@@ -7,37 +10,19 @@ import datetime as _dt
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
-from expectations._common import FORMAT_VERSIONS, LAYOUTS, WARN, SuiteSpec
+from expectations._common import FORMAT_VERSIONS, LAYOUTS, MIN_YEAR, WARN, SuiteSpec
+from expectations.schemas import ParquetSchema
+from ingest import calendar
 
 TABLE = "parsed_reports"
-SCHEMA: dict[str, str] = {
-    "report_id": "str",
-    "report_year": "int",
-    "path": "str",
-    "agency_name": "str",
-    "agency_id": "str",
-    "region_code": "str",
-    "region_name": "str",
-    "url": "str",
-    "format_version": "str",
-    "published_date": "date",
-    "encoding": "str",
-    "traditional": "bool",
-    "layout": "str",
-    "has_table2": "bool",
-    "has_table3": "bool",
-    "has_table4": "bool",
-    "n_errors": "int",
-    "n_warnings": "int",
-    "n_infos": "int",
-    "parser_version": "str",
-}
+SCHEMA = ParquetSchema("reports")
 
 
 def build_suite() -> gx.ExpectationSuite:
     s = SuiteSpec(TABLE, SCHEMA)
     s.key("report_id")
     s.report_id()
+    s.not_null("report_year")
     s.year()
     s.not_null(
         "path",
@@ -60,8 +45,8 @@ def build_suite() -> gx.ExpectationSuite:
     s.not_null("format_version", severity=WARN)
     s.between(
         "published_date",
-        _dt.datetime(2008, 1, 1),
-        _dt.datetime(_dt.date.today().year + 1, 12, 31),
+        _dt.datetime(MIN_YEAR, 1, 1),
+        _dt.datetime(calendar.today().year + 1, 12, 31),
         rule="published_date_plausible",
         severity=WARN,
     )

@@ -16,6 +16,7 @@ the index, and an in-memory store only knows the current process).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
 import os
@@ -40,6 +41,7 @@ from great_expectations.data_context.types.base import (
 
 from expectations import SCHEMAS, SUITES
 from expectations._common import ERROR, WARN
+from expectations.schemas import ManifestMissing
 
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
 SITE_NAME = "ogi"
@@ -113,6 +115,7 @@ class Outcome:
 class _Ctx:
     context: Any
     docs_dir: Path | None
+    datasource: Any = None
     suites: dict[str, Any] = field(default_factory=dict)
     batch_definitions: dict[str, Any] = field(default_factory=dict)
     checkpoints: dict[str, Any] = field(default_factory=dict)
@@ -148,14 +151,18 @@ def _make_context(docs_dir: Path | None) -> _Ctx:
             }
         }
     context = gx.get_context(mode="ephemeral", project_config=config)
-    datasource = context.data_sources.add_pandas(DATASOURCE)
-    ctx = _Ctx(context=context, docs_dir=docs_dir)
-    for table, build in SUITES.items():
+    ctx = _Ctx(context=context, docs_dir=docs_dir, datasource=context.data_sources.add_pandas(DATASOURCE))
+    for table in SUITES:
         # every suite is registered so that a site rebuild keeps every suite's page
-        ctx.suites[table] = context.suites.add(build())
-        asset = datasource.add_dataframe_asset(table)
-        ctx.batch_definitions[table] = asset.add_batch_definition_whole_dataframe(table)
+        with contextlib.suppress(ManifestMissing):  # the parsed-layer suites work without dbt's manifest
+            _register(ctx, table)
     return ctx
+
+
+def _register(ctx: _Ctx, table: str) -> None:
+    ctx.suites[table] = ctx.context.suites.add(SUITES[table]())
+    asset = ctx.datasource.add_dataframe_asset(table)
+    ctx.batch_definitions[table] = asset.add_batch_definition_whole_dataframe(table)
 
 
 def _get_ctx(docs_dir: str | Path | None) -> _Ctx:
@@ -221,7 +228,7 @@ def normalise(table: str, df: pd.DataFrame) -> pd.DataFrame:
     rule fails); object columns of dates/bools (read_parquet) become datetime64/boolean.
     Columns whose values do not fit their kind are left alone, so the type rule reports them.
     """
-    schema = SCHEMAS[table]
+    schema = SCHEMAS[table].kinds()
     out = {}
     for col, kind in schema.items():
         if col not in df.columns:
@@ -277,6 +284,9 @@ def validate(table: str, df: pd.DataFrame, docs_dir: str | Path | None = None, r
         raise KeyError(f"no suite for table {table!r}; known: {', '.join(SUITES)}")
     t0 = time.perf_counter()
     ctx = _get_ctx(docs_dir)
+    if table not in ctx.suites:
+        with _LOCK:
+            _register(ctx, table)  # or raise why it cannot be built (ManifestMissing)
     frame = normalise(table, df)
     docs_url = None
     with _LOCK:

@@ -1,8 +1,10 @@
 """Great Expectations suites: real GX on real DataFrames (column names exactly as in LAYERS.md).
 
-Good frames pass at ERROR level; targeted corruptions fail with the named rule at ERROR; a report
-whose arithmetic is broken (values valid, sums inconsistent) still passes ERROR; Data Docs HTML
-is written.
+Good frames pass at ERROR level; targeted corruptions fail with the named rule at ERROR, or are
+caught by the dbt test that owns them (and by no GX rule as well); a report whose arithmetic is broken
+(values valid, sums inconsistent) still passes ERROR; Data Docs HTML is written. The suites' columns
+and types agree with their homes (the parsed layer's pyarrow schemas, the dbt contracts), and the
+README's rule table agrees with the suites and the dbt manifest.
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+import expectations
 from expectations import SCHEMAS, SUITES
-from expectations.runner import normalise, validate
-from ingest.parser import labels
+from expectations.runner import _condition_of, normalise, validate
+from expectations.schemas import MANIFEST_PATH, DbtContract, ParquetSchema, dbt_tests
+from ingest import calendar, flatten
+from ingest.parser import findings, labels, narrative
 
 PARSER_VERSION = "0.1.0"
 
@@ -296,8 +304,178 @@ def test_every_suite_is_registered_and_tagged():
         assert all(e.meta["severity"] in ("ERROR", "WARN") for e in suite.expectations)
         types = {type(e).__name__ for e in suite.expectations}
         assert "UnexpectedRowsExpectation" not in types
-        # the key: every column of the grain not null, the combination unique
-        assert "key_unique" in rules, table
+        # the grain: GX's on a parsed partition, dbt's on a model (unique or unique_combination)
+        if isinstance(SCHEMAS[table], ParquetSchema):
+            assert "key_unique" in rules, table
+        else:
+            assert "key_unique" not in rules, table
+            assert {"unique", "unique_combination"} & {t["test"] for t in dbt_tests(table)}, table
+
+
+# --- columns, types and known values from their homes ----------------------------------------------
+PARSED_SUITES = [t for t, home in SCHEMAS.items() if isinstance(home, ParquetSchema)]
+WAREHOUSE_SUITES = [t for t, home in SCHEMAS.items() if isinstance(home, DbtContract)]
+
+
+def _schema_rules(table: str) -> tuple[set[str], set[str]]:
+    """The columns the suite's `columns_present` rule lists, and the columns it has a type rule on."""
+    suite = SUITES[table]()
+    present = next(e for e in suite.expectations if e.meta["rule"] == "columns_present")
+    typed = {e.column for e in suite.expectations if e.expectation_type == "expect_column_values_to_be_in_type_list"}
+    return set(present.column_set), typed
+
+
+def _contract(model: str) -> dict[str, str]:
+    """column -> data_type of the model's enforced contract, read straight from the manifest."""
+    nodes = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))["nodes"].values()
+    node = next(n for n in nodes if n["resource_type"] == "model" and n["name"] == model)
+    assert node["config"]["contract"]["enforced"], model
+    return {c: col["data_type"] for c, col in node["columns"].items()}
+
+
+@pytest.mark.parametrize("table", PARSED_SUITES)
+def test_parsed_suite_covers_its_parquet_schema_and_nothing_else(table, tmp_path):
+    arrow = flatten.SCHEMAS[SCHEMAS[table].table]
+    present, typed = _schema_rules(table)
+    assert present == set(arrow.names), set(arrow.names) ^ present
+    assert typed == set(arrow.names), set(arrow.names) ^ typed
+    # the kinds fit the Arrow types: a frame written with the schema passes every type rule
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.Table.from_pandas(GOOD[table](), schema=arrow, preserve_index=False), path)
+    for df in (pd.read_parquet(path), duckdb.sql(f"select * from read_parquet('{path}')").df()):
+        out = validate(table, df)
+        assert out.success_all, str(out)
+
+
+@pytest.mark.parametrize("table", WAREHOUSE_SUITES)
+def test_warehouse_suite_columns_are_the_dbt_contract(table):
+    contract = _contract(table)
+    present, typed = _schema_rules(table)
+    assert present == set(contract), set(contract) ^ present
+    assert typed == set(contract), set(contract) ^ typed
+    # the kinds fit the contract's types as DuckDB returns them: a table of those types passes
+    con = duckdb.connect()
+    con.execute("create table t (" + ", ".join(f'"{c}" {t}' for c, t in contract.items()) + ")")
+    con.register("good", GOOD[table]())
+    con.execute("insert into t select " + ", ".join(f'"{c}"' for c in contract) + " from good")
+    out = validate(table, con.execute("select * from t").df())
+    assert out.success_all, str(out)
+
+
+@pytest.mark.parametrize("table", list(SUITES))
+def test_rules_name_only_columns_of_the_schema(table):
+    columns = set(SCHEMAS[table].kinds())
+    for e in SUITES[table]().expectations:
+        kw = e.configuration.kwargs
+        named = {kw.get("column"), *(kw.get("column_list") or [])} - {None}
+        condition = _condition_of(kw)
+        if condition:
+            named.add(condition.split()[0])
+        assert named <= columns, (table, e.meta["rule"], named - columns)
+
+
+def test_known_sets_and_years_come_from_their_homes():
+    def rule(table: str, name: str):
+        return next(e for e in SUITES[table]().expectations if e.meta["rule"] == name)
+
+    for table in ("parsed_findings", "fct_report_findings"):
+        assert rule(table, "code_known").value_set == list(findings.CODES)
+    assert set(rule("parsed_findings", "severity_known").value_set) == {s for s, _ in findings.CODES.values()}
+    assert rule("parsed_narrative", "key_known").value_set == list(narrative.KEYS)
+    for table in SUITES:
+        e = rule(table, "report_year_valid")
+        assert (e.min_value, e.max_value) == (calendar.FIRST_YEAR, calendar.last_complete_year()), table
+
+
+# --- one owner per rule ---------------------------------------------------------------------------
+# GX expectation types that check what a dbt test of that name checks on the same column(s).
+SAME_AS_DBT = {
+    "not_null": {"expect_column_values_to_not_be_null"},
+    "unique": {"expect_column_values_to_be_unique"},
+    "unique_combination": {"expect_compound_columns_to_be_unique"},
+    "accepted_values": {"expect_column_values_to_be_in_set"},
+    "relationships": {"expect_column_values_to_be_in_set"},
+}
+
+
+def _dbt_columns(test: dict) -> str | None:
+    return test["column"] or ",".join(test["kwargs"].get("combination_of_columns") or []) or None
+
+
+@pytest.mark.parametrize("table", WAREHOUSE_SUITES)
+def test_no_gx_rule_repeats_a_dbt_test_on_the_same_model(table):
+    """Keys, accepted values and relationships on a dbt model are dbt's: when dbt gains a test GX
+    still carries ("GX until dbt" in the README), this fails until the GX rule goes."""
+    dbt = [(t["test"], _dbt_columns(t)) for t in dbt_tests(table)]
+    for e in SUITES[table]().expectations:
+        kw = e.configuration.kwargs
+        if kw.get("row_condition") is not None:
+            continue  # a rule on a pair of columns: no dbt test says the same
+        cols = kw.get("column") or ",".join(kw.get("column_list") or [])
+        same = [(test, c) for test, c in dbt if e.expectation_type in SAME_AS_DBT.get(test, ()) and c == cols]
+        assert same == [], f"{table}: GX rule {e.meta['rule']} repeats dbt's {same}"
+
+
+def _readme_table() -> list[tuple[list[str], str, str]]:
+    """(rule names, owner, severity) per row of the README's rule table."""
+    text = (Path(expectations.__file__).parent / "README.md").read_text(encoding="utf-8")
+    lines = text.split("| rule | owner | severity | what it protects |", 1)[1].splitlines()[2:]
+    rows = []
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        rule, owner, severity, _protects = (c.strip() for c in line.strip().strip("|").split("|"))
+        rows.append((re.findall(r"`([^`]+)`", rule), owner, severity.split()[0]))
+    assert rows
+    return rows
+
+
+def test_readme_rule_table_matches_the_suites():
+    rows = [(names, severity) for names, owner, severity in _readme_table() if owner.startswith("GX")]
+    names = [n for ns, _ in rows for n in ns]
+    assert len(names) == len(set(names)), "a rule listed twice in the README"
+    exact = {n: sev for ns, sev in rows for n in ns if "<" not in n}
+    patterns = {n: (re.compile("^" + re.sub(r"<[a-z]+>", "[a-z0-9_]+", n) + "$"), sev) for ns, sev in rows for n in ns}
+    patterns = {n: p for n, p in patterns.items() if n not in exact}
+    used = set()
+    for table, build in SUITES.items():
+        for e in build().expectations:
+            name, severity = e.meta["rule"], e.meta["severity"]
+            if name in exact:
+                documented = {(name, exact[name])}
+            else:
+                documented = {(n, sev) for n, (rx, sev) in patterns.items() if rx.match(name)}
+            assert documented, f"{table}: rule {name} is not in the README table"
+            assert {sev for _, sev in documented} == {severity}, (table, name, severity, documented)
+            used |= {n for n, _ in documented}
+    assert used == set(names), f"README rows no suite has: {set(names) - used}"
+    until_dbt = {n for ns, owner, _ in _readme_table() if owner == "GX until dbt" for n in ns}
+    for table in PARSED_SUITES:  # "until dbt" is said of rules on dbt models only
+        assert not until_dbt & {e.meta["rule"] for e in SUITES[table]().expectations}, table
+
+
+def test_readme_dbt_rows_match_the_manifest():
+    documented = {n: sev for ns, owner, sev in _readme_table() if owner == "dbt" for n in ns}
+    actual: dict[str, set[str]] = {}
+    for table in WAREHOUSE_SUITES:
+        for t in dbt_tests(table):
+            actual.setdefault(t["test"], set()).add(t["severity"])
+    assert set(documented) == set(actual)
+    for name, severity in documented.items():
+        assert actual[name] == {severity}, name
+
+
+def test_without_the_dbt_manifest_the_parsed_suites_still_run(tmp_path, monkeypatch):
+    from expectations import runner, schemas
+
+    monkeypatch.setattr(schemas, "MANIFEST_PATH", tmp_path / "manifest.json")
+    runner.reset()
+    try:
+        assert validate("parsed_cells", cells_frame()).success_all
+        with pytest.raises(schemas.ManifestMissing, match="make manifest"):
+            validate("fct_requests", fct_requests_frame())
+    finally:
+        runner.reset()
 
 
 @pytest.mark.parametrize("table", list(GOOD))
@@ -346,24 +524,34 @@ CORRUPTIONS = [
     ("parsed_narrative", "value_non_negative", lambda d: d.assign(value=-1.0)),
     ("parsed_narrative", "key_unique", lambda d: d.assign(key="requests_received")),
     ("fct_requests", "requests_non_negative", lambda d: d.assign(requests=d.requests - 100)),
-    ("fct_requests", "stage_known", lambda d: d.assign(stage="granted")),
-    ("fct_requests", "report_id_not_null", lambda d: d.assign(report_id=None)),
     ("fct_request_outcomes", "outcome_group_matches_outcome", lambda d: d.assign(outcome_group="denied")),
-    (
-        "fct_request_outcomes",
-        "outcome_known",
-        lambda d: d.assign(outcome=d.outcome.replace({"granted": "new_received"})),
-    ),
-    ("fct_litigation", "result_known", lambda d: d.assign(result=d.result.replace({"pending": "open"}))),
     ("fct_litigation", "cases_type", lambda d: d.assign(cases=d.cases + 0.5)),
     ("fct_proactive_disclosure", "value_non_negative", lambda d: d.assign(value=-1.0)),
-    ("fct_proactive_disclosure", "item_known", lambda d: d.assign(item="bylaws")),
-    ("fct_report_findings", "key_unique", lambda d: d.assign(finding_id=d.finding_id[0])),
-    ("fct_report_findings", "finding_id_not_null", lambda d: d.assign(finding_id=[None] + list(d.finding_id[1:]))),
-    ("mart_agency_year", "key_unique", lambda d: d.assign(report_year=2021)),
-    ("mart_agency_year", "agency_id_not_null", lambda d: d.assign(agency_id=[None] + list(d.agency_id[1:]))),
     ("mart_agency_year", "granted_non_negative", lambda d: d.assign(granted=-5)),
     ("mart_agency_year", "report_year_valid", lambda d: d.assign(report_year=dt.date.today().year + 1)),
+    ("fct_request_outcomes", "outcome_group_known", lambda d: d.assign(outcome_group="maybe")),
+    ("fct_report_findings", "code_known", lambda d: d.assign(code="MADE_UP")),
+    ("fct_report_findings", "finding_id_format", lambda d: d.assign(finding_id="r1-1")),
+    ("fct_requests", "columns_present", lambda d: d.drop(columns=["stage"])),
+]
+
+# Corruptions of the facts and marts that a dbt test owns (keys, accepted values, relationships):
+# (table, dbt test, column(s), corrupt(df)). dbt's ERROR tests are blocking Dagster checks.
+DBT_OWNED = [
+    ("fct_requests", "accepted_values", "stage", lambda d: d.assign(stage="granted")),
+    ("fct_requests", "not_null", "report_id", lambda d: d.assign(report_id=None)),
+    (
+        "fct_request_outcomes",
+        "relationships",
+        "outcome",
+        lambda d: d.assign(outcome=d.outcome.replace({"granted": "new_received"})),
+    ),
+    ("fct_litigation", "relationships", "result", lambda d: d.assign(result=d.result.replace({"pending": "open"}))),
+    ("fct_proactive_disclosure", "relationships", "item", lambda d: d.assign(item="bylaws")),
+    ("fct_report_findings", "unique", "finding_id", lambda d: d.assign(finding_id=d.finding_id[0])),
+    ("fct_report_findings", "not_null", "finding_id", lambda d: d.assign(finding_id=[None] + list(d.finding_id[1:]))),
+    ("mart_agency_year", "unique_combination", "agency_id,report_year", lambda d: d.assign(report_year=2021)),
+    ("mart_agency_year", "not_null", "agency_id", lambda d: d.assign(agency_id=[None] + list(d.agency_id[1:]))),
 ]
 
 
@@ -379,6 +567,23 @@ def test_corruption_fails_the_named_rule_at_error(table, rule, corrupt):
     assert failure["severity"] == "ERROR"
     assert failure["expectation"].startswith("expect_")
     json.dumps(out.to_metadata())
+
+
+@pytest.mark.parametrize("table,test,columns,corrupt", DBT_OWNED, ids=[f"{t}-{k}-{c}" for t, k, c, _ in DBT_OWNED])
+def test_dbt_owns_key_and_value_set_corruptions(table, test, columns, corrupt):
+    """The corruption has one owner: a blocking (ERROR) dbt test on the model's column(s); GX does
+    not report it a second time (a rule on a pair of columns, with a row condition, may still fire)."""
+    owned = [t for t in dbt_tests(table) if t["test"] == test and _dbt_columns(t) == columns]
+    assert owned and all(t["severity"] == "ERROR" for t in owned), (table, test, columns)
+    good, bad = GOOD[table](), corrupt(GOOD[table]())
+    assert not bad.equals(good)
+    out = validate(table, bad)
+    doubled = [
+        f
+        for f in out.failures
+        if f["column"] == columns and f["expectation"] in SAME_AS_DBT[test] and not f.get("condition")
+    ]
+    assert doubled == [], str(out)
 
 
 def test_rate_above_one_warns_but_does_not_block():
@@ -515,3 +720,30 @@ def test_validation_is_fast():
     t0 = time.perf_counter()
     out = validate("parsed_cells", df)
     assert time.perf_counter() - t0 < 2.0, out.statistics
+
+
+# --- the Dagster gates ----------------------------------------------------------------------------
+def test_every_suite_gates_its_asset_with_a_blocking_one_line_check():
+    from dagster_project.assets.ingest import PARSED_KEYS
+    from dagster_project.checks import ALL_CHECKS, dbt_asset_key
+
+    specs = {s.name: s for c in ALL_CHECKS for s in c.check_specs}
+    assert all(s.description and "\n" not in s.description for s in specs.values())
+    for table, home in SCHEMAS.items():
+        spec = specs[f"gx_{table}"]
+        assert spec.blocking, table
+        key = PARSED_KEYS[home.table] if isinstance(home, ParquetSchema) else dbt_asset_key(home.model)
+        assert spec.asset_key == key, table
+
+
+def test_gate_fails_at_error_on_an_error_rule_and_only_warns_on_a_warn_rule(tmp_path):
+    from dagster import AssetCheckSeverity
+
+    from dagster_project.checks import gx_result
+
+    good = gx_result("mart_agency_year", mart_agency_year_frame(), tmp_path, "good")
+    assert good.passed
+    warn = gx_result("mart_agency_year", mart_agency_year_frame().assign(disclosure_rate=1.5), tmp_path, "warn")
+    assert not warn.passed and warn.severity == AssetCheckSeverity.WARN
+    error = gx_result("mart_agency_year", mart_agency_year_frame().assign(granted=-1), tmp_path, "error")
+    assert not error.passed and error.severity == AssetCheckSeverity.ERROR
