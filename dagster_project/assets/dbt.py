@@ -6,6 +6,7 @@ after the other in one process (the in-process executor, see definitions.py) and
 one run at a time (scripts/dagster.yaml), so nothing else holds the DuckDB lock while dbt runs.
 """
 
+import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from dagster import (
     BackfillPolicy,
     MetadataValue,
     Output,
+    PartitionKeyRange,
 )
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -27,7 +29,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ..partitions import dbt_vars, last_complete_year, yearly_partitions
+from ingest import calendar
+
+from ..partitions import dbt_vars, yearly_partitions
 from ..resources import OgiPaths, dbt_project
 from .ingest import PARSED_KEYS, RAW_REPORTS
 
@@ -104,9 +108,15 @@ def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: s
             )
 
 
+def dbt_cli_vars(key_range: PartitionKeyRange, when: dt.date | dt.datetime | None = None) -> dict[str, int]:
+    """The `--vars` of a dbt run: the calendar (first year, last complete year, from ingest.calendar)
+    and the partition range's years (min_year, max_year). Pure: `when` pins the date."""
+    return {**calendar.dbt_vars(when), **dbt_vars(key_range)}
+
+
 def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths) -> Iterator:
-    """`dbt build` for the selected models with the run's years as --vars."""
-    variables = dbt_vars(context.partition_key_range, last_complete_year())
+    """`dbt build` for the selected models with the calendar and the run's years as --vars."""
+    variables = dbt_cli_vars(context.partition_key_range)
     context.log.info(f"dbt vars: {variables}")
     invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
     events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
