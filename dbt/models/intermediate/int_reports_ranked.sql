@@ -8,8 +8,8 @@ with reports as (
         report_year,
         published_date,
         cast(coalesce(has_table2, false) as integer)
-          + cast(coalesce(has_table3, false) as integer)
-          + cast(coalesce(has_table4, false) as integer) as n_tables
+        + cast(coalesce(has_table3, false) as integer)
+        + cast(coalesce(has_table4, false) as integer) as n_tables
     from {{ ref('stg_parsed__reports') }}
     where agency_id is not null
 )
@@ -22,7 +22,7 @@ select
     n_tables,
     cast(row_number() over (
         partition by agency_id, report_year
-        order by n_tables desc, published_date desc nulls last, report_id
+        order by n_tables desc, published_date desc nulls last, report_id asc
     ) as integer) as report_rank,
     cast(count(*) over (partition by agency_id, report_year) as integer) as n_reports
 from reports

@@ -15,14 +15,14 @@ best as (
     select *
     from regions
     qualify row_number() over (
-        partition by region_key order by (region_name is null), n desc, region_name
+        partition by region_key order by (region_name is null), n desc, region_name asc
     ) = 1
 )
 
 select
-    cast(region_key as varchar)                                  as region_key,
-    cast(region_code as varchar)                                 as region_code,
-    cast(region_name as varchar)                                 as region_name,
+    cast(region_key as varchar) as region_key,
+    cast(region_code as varchar) as region_code,
+    cast(region_name as varchar) as region_name,
     cast({{ region_level('region_code', 'region_name') }} as varchar) as level,
-    cast({{ region_parent_code('region_code') }} as varchar)     as parent_code
+    cast({{ region_parent_code('region_code') }} as varchar) as parent_code
 from best

@@ -5,7 +5,7 @@ with cells as (
     from {{ ref('stg_parsed__cells') }}
     where
         table_name = 'table3'
-        and row_key not in (select stage from {{ ref('dim_stage') }})
+        and row_key not in (select s.stage from {{ ref('dim_stage') }} as s)
         and {{ year_window() }}
 ),
 

@@ -4,7 +4,7 @@ with cells as (
     from {{ ref('stg_parsed__cells') }}
     where
         table_name = 'table3'
-        and row_key in (select stage from {{ ref('dim_stage') }})
+        and row_key in (select s.stage from {{ ref('dim_stage') }} as s)
         and {{ year_window() }}
 ),
 
