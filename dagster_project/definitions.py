@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
-from .assets.dbt import dbt_marts, dbt_warehouse
+from .assets.dbt import dbt_core_models, dbt_reporting_models
 from .assets.ingest import parsed_tables, raw_reports
 from .checks import ALL_CHECKS
 from .jobs import warehouse_job
@@ -13,7 +13,7 @@ from .schedules import yearly_refresh
 from .sensors import landing_sensor
 
 defs = Definitions(
-    assets=[raw_reports, parsed_tables, dbt_warehouse, dbt_marts],
+    assets=[raw_reports, parsed_tables, dbt_core_models, dbt_reporting_models],
     asset_checks=ALL_CHECKS,
     jobs=[warehouse_job],
     schedules=[yearly_refresh],

@@ -15,7 +15,7 @@ PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 warehouse_job = define_asset_job(
     name="warehouse_job",
     selection=AssetSelection.all(),
-    description="Landing -> raw -> parsed -> dbt staging/facts -> marts, with every gate.",
+    description="Landing -> raw -> parsed -> dbt staging/intermediate/core (dims, facts) -> reporting marts, with every gate.",
 )
 
 

@@ -9,21 +9,15 @@ Each file is written to a temporary name beside it and renamed, so a reader neve
 a partition with no report still gets four files with zero rows (dbt sources read a glob that must
 never be empty). Rows are sorted (report_id, then the canonical order of the keys), so a rerun on the
 same records gives byte-identical files.
-
-`reference_tables()` gives the rows of the dbt seeds (applicant types, outcomes, ...) from
-`ingest.labels`; `python -m ingest.flatten write-seeds dbt/seeds` regenerates the CSV files and a test
-checks the committed seeds against it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
 import os
 import re
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -361,93 +355,3 @@ def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.Pat
                 stray.unlink()
         counts[name] = table.num_rows
     return counts
-
-
-# --- reference data (dbt seeds) -----------------------------------------------------------------
-def reference_tables() -> dict[str, list[dict]]:
-    """Rows of the dbt seeds, from `ingest.labels` (the one source of keys and labels)."""
-    applicant_types = [
-        {
-            "applicant_type": k,
-            "label_zh": v,
-            "is_organisation": str(k not in ("natural_person", "total")).lower(),
-            "sort_order": i,
-        }
-        for i, (k, v) in enumerate(labels.TABLE3_COLUMNS.items(), start=1)
-    ]
-    outcomes = []
-    stages = []
-    for i, (k, (label, group)) in enumerate(labels.TABLE3_ROWS.items(), start=1):
-        if group == "stage":
-            stages.append({"stage": k, "label_zh": label, "sort_order": i})
-            continue
-        generations = "2019" if k == "other_total" else "2021" if k.startswith("other_") else "2019,2021"
-        outcomes.append(
-            {
-                "outcome": k,
-                "label_zh": label,
-                "outcome_group": group,
-                "outcome_group_zh": labels.OUTCOME_GROUPS[group],
-                "generations": generations,
-                "sort_order": i,
-            }
-        )
-    proceedings = [
-        {"proceeding": k, "label_zh": v, "is_litigation": str(k != "reconsideration").lower(), "sort_order": i}
-        for i, (k, v) in enumerate(labels.TABLE4_PROCEEDINGS.items(), start=1)
-    ]
-    results = [
-        {"result": k, "label_zh": v, "sort_order": i} for i, (k, v) in enumerate(labels.TABLE4_RESULTS.items(), start=1)
-    ]
-    items = [
-        {"item": k, "label_zh": v, "sort_order": i} for i, (k, v) in enumerate(labels.TABLE2_ITEMS.items(), start=1)
-    ]
-    measures = []
-    for i, (k, v) in enumerate(labels.TABLE2_MEASURES.items(), start=1):
-        gens = [g for g, layout in labels.TABLE2_LAYOUT.items() if any(k in m for m in layout.values())]
-        measures.append({"measure": k, "label_zh": v, "generations": ",".join(sorted(gens)), "sort_order": i})
-    return {
-        "applicant_types": applicant_types,
-        "outcomes": outcomes,
-        "stages": stages,
-        "proceedings": proceedings,
-        "results": results,
-        "table2_items": items,
-        "table2_measures": measures,
-    }
-
-
-def seed_csv(rows: list[dict]) -> str:
-    """CSV text of one seed (header from the first row, `\\n` line ends, UTF-8)."""
-    import io
-
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-def write_seeds(folder: str | os.PathLike) -> list[Path]:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, rows in reference_tables().items():
-        path = folder / f"{name}.csv"
-        path.write_text(seed_csv(rows), encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) == 2 and argv[0] == "write-seeds":
-        for path in write_seeds(argv[1]):
-            print(path)
-        return 0
-    print("usage: python -m ingest.flatten write-seeds DIR", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,8 +1,10 @@
 """The dbt project end to end: the five seed reports -> landing -> raw -> parsed Parquet -> `dbt build`.
 
 Runs the real parser, ingest.landing and ingest.flatten into a temporary data root, then real dbt
-(a subprocess in dbt/, as dagster-dbt runs it) with OGI_DATA_DIR / OGI_WAREHOUSE pointing there, and
-checks exact values with DuckDB. The incremental test rewrites partitions and runs one year.
+(a subprocess in dbt/, as dagster-dbt runs it, with the calendar of ingest.calendar as --vars) with
+OGI_DATA_DIR / OGI_WAREHOUSE pointing there, and checks exact values with DuckDB. The incremental test
+rewrites partitions and runs one year. The project's shape (layers flowing one way, config by folder,
+one yml per model, the calendar only from vars) is checked on the files and the parsed manifest.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import flatten, landing
+from ingest import calendar, flatten, landing
 from ingest.parser import labels
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
-LAST_COMPLETE_YEAR = 2024
+LAST_COMPLETE_YEAR = calendar.last_complete_year()
 
 HZ_EMERGENCY = "杭州市应急管理局"
 CHIZHOU = "池州市人民防空办公室"
@@ -34,6 +36,11 @@ SHENGZHOU = "嵊州市人民政府办公室"
 def _dbt_executable() -> str:
     local = Path(sys.executable).with_name("dbt")
     return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_vars(partition_vars: dict | None = None) -> dict:
+    """What every dbt invocation passes: the calendar (ingest.calendar), then the run's own vars."""
+    return {**calendar.dbt_vars(), **(partition_vars or {})}
 
 
 class Warehouse:
@@ -51,7 +58,7 @@ class Warehouse:
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
             DBT_USE_COLORS="false",
         )
-        all_vars = {"last_complete_year": LAST_COMPLETE_YEAR, **(vars or {})}
+        all_vars = dbt_vars(vars)
         cmd = [
             _dbt_executable(),
             *args,
@@ -125,8 +132,8 @@ def test_build_passes_with_unit_tests_and_contracts(wh):
     ]
     ids = [r["unique_id"] for r in results]
     unit = [i for i in ids if i.startswith("unit_test.")]
-    assert len(unit) >= 8
-    assert any("test_int_report_metrics_formulas" in i for i in unit)
+    assert len(unit) >= 10
+    assert any("test_mart_agency_year_formulas" in i for i in unit)
     assert sum(i.startswith("test.") for i in ids) > 50
 
 
@@ -136,17 +143,23 @@ def test_schemas_are_named_exactly(wh):
         "stg_parsed__reports",
         "stg_parsed__cells",
         "stg_parsed__findings",
-        "stg_parsed__narrative",
         "stg_raw__index",
         "stg_raw__quarantine",
     ):
         assert tables[view] == "staging"
+    for view in ("int_reports_ranked", "int_findings_derived"):
+        assert tables[view] == "intermediate"
     for mart in (
         "dim_agency",
         "dim_year",
         "dim_region",
         "dim_applicant_type",
         "dim_outcome",
+        "dim_stage",
+        "dim_proceeding",
+        "dim_result",
+        "dim_table2_item",
+        "dim_table2_measure",
         "fct_requests",
         "fct_request_outcomes",
         "fct_litigation",
@@ -157,6 +170,8 @@ def test_schemas_are_named_exactly(wh):
     ):
         assert tables[mart] == "marts"
     assert not any(s.startswith("main_") for s in tables.values())
+    # staging models that fed nothing are gone
+    assert "stg_parsed__narrative" not in tables
 
 
 def test_requests_of_hangzhou_emergency_2021(wh):
@@ -241,8 +256,8 @@ def test_chizhou_2020_is_2019_format_with_other_total(wh):
     assert (
         wh.one(
             """select count(*) from marts.fct_request_outcomes
-                     where report_id = ? and outcome in ('other_no_correction', 'other_unpaid_fee', 'other_other')""",
-            [rid],
+                     where report_id = ? and list_contains(?, outcome)""",
+            [rid, sorted(set(labels.T3_ROWS_2021) - set(labels.T3_ROWS_2019))],
         )
         == 0
     )
@@ -260,7 +275,7 @@ def test_chizhou_2020_is_2019_format_with_other_total(wh):
 
 def test_dim_year_generations(wh):
     rows = dict(wh.sql("select report_year, format_version from marts.dim_year"))
-    assert min(rows) == 2008 and max(rows) == LAST_COMPLETE_YEAR
+    assert min(rows) == calendar.FIRST_YEAR == 2008 and max(rows) == LAST_COMPLETE_YEAR
     assert rows[2008] == rows[2018] == "pre2019"
     assert rows[2019] == rows[2020] == "2019"
     assert rows[2021] == rows[2024] == "2021"
@@ -275,6 +290,32 @@ def test_dims(wh):
     assert wh.one("select count(*) from marts.dim_applicant_type") == 7
     region_keys = {r[0] for r in wh.sql("select region_key from marts.dim_region")}
     assert {r[0] for r in wh.sql("select region_key from marts.dim_agency where region_key is not null")} <= region_keys
+
+
+def test_every_coded_value_of_the_facts_has_a_chinese_label_in_a_dim(wh):
+    for fact, column, dim in (
+        ("fct_requests", "applicant_type", "dim_applicant_type"),
+        ("fct_requests", "stage", "dim_stage"),
+        ("fct_request_outcomes", "outcome", "dim_outcome"),
+        ("fct_litigation", "proceeding", "dim_proceeding"),
+        ("fct_litigation", "result", "dim_result"),
+        ("fct_proactive_disclosure", "item", "dim_table2_item"),
+        ("fct_proactive_disclosure", "measure", "dim_table2_measure"),
+    ):
+        rows, unlabelled = wh.one(
+            f"""select count(*), count(*) filter (where d.label_zh is null)
+                from marts.{fact} as f left join marts.{dim} as d on f.{column} = d.{column}"""
+        )
+        assert rows > 0 and unlabelled == 0, (fact, column)
+    assert dict(wh.sql("select stage, label_zh from marts.dim_stage")) == {
+        k: labels.TABLE3_ROWS[k][0] for k in labels.T3_STAGE_ROWS
+    }
+    assert dict(wh.sql("select proceeding, label_zh from marts.dim_proceeding")) == labels.TABLE4_PROCEEDINGS
+    assert dict(wh.sql("select result, label_zh from marts.dim_result")) == labels.TABLE4_RESULTS
+    assert dict(wh.sql("select item, label_zh from marts.dim_table2_item")) == labels.TABLE2_ITEMS
+    assert dict(wh.sql("select measure, label_zh from marts.dim_table2_measure")) == labels.TABLE2_MEASURES
+    litigation = {r[0] for r in wh.sql("select proceeding from marts.dim_proceeding where is_litigation")}
+    assert litigation == {"litigation_direct", "litigation_after_reconsideration"}
 
 
 def test_mart_agency_year(wh):
@@ -444,3 +485,155 @@ def test_cross_year_carry_over_mismatch_is_a_finding(tmp_path):
     assert (year, no, severity) == (2021, 1001, "warning")
     assert json.loads(cells) == ["carried_over.natural_person", "carried_over.total"]
     assert "natural_person (0 vs 2)" in message and "2020 report" in message
+
+
+# --- the project's shape (files and the parsed manifest; no build) ------------------------------
+MODELS_DIR = DBT_DIR / "models"
+# Folder -> layer tag, in the order data flows: a model reads only from its own or earlier folders.
+LAYERS = {
+    "models/staging/": "staging",
+    "models/intermediate/": "intermediate",
+    "models/marts/core/dims/": "core",
+    "models/marts/core/facts/": "core",
+    "models/marts/reporting/": "reporting",
+}
+FLOW = list(LAYERS)
+# Columns documented once in models/docs.md and referenced with doc() wherever a model describes them.
+SHARED_DOCS = (
+    "report_id",
+    "report_year",
+    "agency_id",
+    "path",
+    "src",
+    "src_table",
+    "src_row",
+    "src_col",
+    "src_line",
+    "raw_text",
+    "was_empty",
+    "parser_version",
+    "finding_id",
+    "applicant_type",
+    "label_zh",
+    "sort_order",
+    "generations",
+)
+
+
+def _manifest() -> dict:
+    path = DBT_DIR / "target" / "manifest.json"
+    assert path.exists(), "run `make manifest` (tests/conftest.py parses when it is missing)"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _folder(node: dict) -> str:
+    return next(f for f in FLOW if node["original_file_path"].startswith(f))
+
+
+def test_layers_flow_one_way():
+    """staging -> intermediate -> marts/core (dims, then facts) -> marts/reporting, never back."""
+    manifest = _manifest()
+    nodes = manifest["nodes"]
+    models = {uid: n for uid, n in nodes.items() if n["resource_type"] == "model"}
+    assert models
+    for uid, node in models.items():
+        folder = _folder(node)
+        assert LAYERS[folder] in node["tags"], uid
+        for parent in node["depends_on"]["nodes"]:
+            if parent.startswith(("source.", "seed.")):
+                assert folder in ("models/staging/", "models/marts/core/dims/"), (uid, parent)
+                continue
+            assert FLOW.index(_folder(nodes[parent])) <= FLOW.index(folder), f"{uid} reads {parent}"
+    parents = {p for n in models.values() for p in n["depends_on"]["nodes"]}
+    fed = {uid for uid in models if uid in parents}
+    staging = {uid for uid, n in models.items() if _folder(n) == "models/staging/"}
+    # the raw index is read by the reconciliation (and tested against marts.quarantine), not by a model
+    assert staging - fed == {"model.ogi_warehouse.stg_raw__index"}
+    seeds = {uid for uid, n in nodes.items() if n["resource_type"] == "seed"}
+    assert seeds and seeds <= parents, "every seed feeds a dim"
+    reporting = {uid for uid, n in models.items() if "reporting" in n["tags"]}
+    assert reporting == {"model.ogi_warehouse.mart_agency_year", "model.ogi_warehouse.quarantine"}
+
+
+def test_config_by_folder_not_in_models():
+    manifest = _manifest()
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] != "model":
+            continue
+        config, folder = node["config"], _folder(node)
+        assert "config(" not in (DBT_DIR / node["original_file_path"]).read_text(encoding="utf-8"), uid
+        if folder.startswith("models/marts/"):
+            assert node["schema"] == "marts" and config["contract"]["enforced"], uid
+        if folder == "models/marts/core/facts/":
+            assert config["materialized"] == "incremental", uid
+            assert config["incremental_strategy"] == "delete+insert" and config["unique_key"] == "report_year", uid
+            assert [h["sql"] for h in config["pre-hook"]] == ["{{ delete_year_window() }}"], uid
+        else:
+            assert config["materialized"] == ("view" if folder in FLOW[:2] else "table"), uid
+
+
+def test_one_yml_per_model_and_shared_column_docs_written_once():
+    import yaml
+
+    sql_files = sorted(MODELS_DIR.rglob("*.sql"))
+    assert sql_files
+    for sql in sql_files:
+        yml = sql.with_suffix(".yml")
+        assert yml.exists(), f"{sql.name} has no {yml.name} beside it"
+        described = yaml.safe_load(yml.read_text(encoding="utf-8"))
+        assert [m["name"] for m in described["models"]] == [sql.stem], yml
+        for column in described["models"][0].get("columns", []):
+            if column["name"] in SHARED_DOCS and "description" in column:
+                assert column["description"].startswith("{{ doc('" + column["name"] + "') }}"), (yml.name, column)
+    for yml in MODELS_DIR.rglob("*.yml"):
+        models = (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("models", [])
+        assert not models or yml.with_suffix(".sql").exists(), yml
+    docs = (MODELS_DIR / "docs.md").read_text(encoding="utf-8")
+    for name in SHARED_DOCS:
+        assert docs.count("{% docs " + name + " %}") == 1, name
+
+
+def test_calendar_reaches_dbt_only_as_vars():
+    """ingest.calendar is the one home of the first and last complete year: dbt_project.yml gives
+    them no default of its own (or, if it ever does, the same values), and no SQL restates them."""
+    import yaml
+
+    project_vars = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    calendar_vars = calendar.dbt_vars()
+    assert set(calendar_vars) == {"first_year", "last_complete_year"}
+    for name, value in calendar_vars.items():
+        assert project_vars.get(name, value) == value, f"dbt_project.yml var {name} disagrees with ingest.calendar"
+    sql = {
+        p: p.read_text(encoding="utf-8").lower() for p in [*MODELS_DIR.rglob("*.sql"), *DBT_DIR.glob("macros/*.sql")]
+    }
+    for path, text in sql.items():
+        assert str(calendar.FIRST_YEAR) not in text, path
+        for clock in ("current_date", "now()", "current_timestamp", "today()"):
+            assert clock not in text, (path, clock)
+    dim_year = (MODELS_DIR / "marts" / "core" / "dims" / "dim_year.sql").read_text(encoding="utf-8")
+    assert "var('first_year')" in dim_year and "var('last_complete_year')" in dim_year
+
+
+def test_dbt_without_the_calendar_vars_fails(tmp_path):
+    env = dict(os.environ, OGI_DATA_DIR=str(tmp_path), OGI_WAREHOUSE=str(tmp_path / "w.duckdb"))
+    proc = subprocess.run(
+        [
+            _dbt_executable(),
+            "compile",
+            "--select",
+            "dim_year",
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=DBT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode != 0
+    assert "first_year" in proc.stdout + proc.stderr

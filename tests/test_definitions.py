@@ -12,11 +12,19 @@ from dagster import (
     build_schedule_context,
 )
 
-from dagster_project.assets.dbt import SOURCE_KEYS, dbt_marts, dbt_warehouse, translator
+from dagster_project.assets.dbt import (
+    REPORTING_SELECT,
+    SOURCE_KEYS,
+    dbt_cli_vars,
+    dbt_core_models,
+    dbt_reporting_models,
+    translator,
+)
 from dagster_project.definitions import defs
 from dagster_project.partitions import dbt_vars, last_complete_year, yearly_partitions
 from dagster_project.resources import dbt_project
 from dagster_project.schedules import yearly_refresh
+from ingest import calendar
 
 
 def test_definitions_load():
@@ -48,6 +56,25 @@ def test_dbt_vars_is_a_pure_function_of_the_partition_range():
     }
 
 
+def test_dbt_runs_get_the_calendar_merged_with_the_partition_range():
+    """The --vars of every dbt step: ingest.calendar's first and last complete year (decided in
+    China's time zone) and the run's years. Pure: the date is an argument."""
+    new_year_in_beijing = dt.datetime(2025, 12, 31, 20, 0, tzinfo=dt.UTC)  # 1 January 2026 04:00 there
+    assert dbt_cli_vars(PartitionKeyRange("2015", "2021"), new_year_in_beijing) == {
+        "first_year": calendar.FIRST_YEAR,
+        "last_complete_year": 2025,
+        "min_year": 2015,
+        "max_year": 2021,
+    }
+    assert dbt_cli_vars(PartitionKeyRange("2021", "2021"), dt.date(2025, 6, 1)) == {
+        **calendar.dbt_vars(dt.date(2025, 6, 1)),
+        "min_year": 2021,
+        "max_year": 2021,
+    }
+    today = dbt_cli_vars(PartitionKeyRange("2020", "2020"))
+    assert today["last_complete_year"] == last_complete_year() == calendar.last_complete_year()
+
+
 def test_groups_by_layer_and_sources_are_the_ingest_assets():
     graph = defs.resolve_asset_graph()
     groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
@@ -70,10 +97,26 @@ def test_translator_overrides_only_get_asset_spec():
     assert manifest.exists()
 
 
-def test_marts_are_a_separate_step_after_the_facts():
-    assert AssetKey(["marts", "mart_agency_year"]) in dbt_marts.keys
-    assert AssetKey(["marts", "mart_agency_year"]) not in dbt_warehouse.keys
-    assert AssetKey(["marts", "fct_requests"]) in dbt_warehouse.keys
+def test_reporting_marts_are_a_separate_step_after_the_facts():
+    assert REPORTING_SELECT == "tag:reporting"  # a folder's tag in dbt_project.yml, not a name pattern
+    core = {k.to_user_string() for k in dbt_core_models.keys}
+    reporting = {k.to_user_string() for k in dbt_reporting_models.keys}
+    assert reporting == {"marts/mart_agency_year", "marts/quarantine"}
+    assert {
+        "marts/fct_requests",
+        "marts/dim_stage",
+        "staging/stg_parsed__cells",
+        "intermediate/int_reports_ranked",
+    } <= core
+    assert not core & reporting
+    # one way: nothing of the first step depends on the second; the reporting mart reads the facts,
+    # so the facts' blocking gates stop it
+    graph = defs.resolve_asset_graph()
+    for key in dbt_core_models.keys:
+        assert not graph.get(key).parent_keys & set(dbt_reporting_models.keys), key
+    mart_parents = {k.to_user_string() for k in graph.get(AssetKey(["marts", "mart_agency_year"])).parent_keys}
+    assert {"marts/fct_requests", "marts/fct_request_outcomes", "marts/fct_litigation"} <= mart_parents
+    assert "marts/fct_report_findings" in mart_parents
 
 
 def test_checks_gx_blocking_and_dbt_tests():

@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 
 import ingest
 from ingest import flatten
-from ingest.parser import labels
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -258,22 +257,3 @@ def test_real_parser_records_flatten(tmp_path):
                         and (c["table_name"], c["row_key"], c["column_key"]) == (table, row, col)
                     ]
                     assert len(match) == (value is not None)
-
-
-# --- seeds --------------------------------------------------------------------------------------
-def test_dbt_seeds_match_labels():
-    tables = flatten.reference_tables()
-    for name, rows in tables.items():
-        path = ROOT / "dbt" / "seeds" / f"{name}.csv"
-        assert path.read_text(encoding="utf-8") == flatten.seed_csv(rows), (
-            f"{path} is stale: run `python -m ingest.flatten write-seeds dbt/seeds`"
-        )
-    outcomes = {r["outcome"]: r for r in tables["outcomes"]}
-    stages = {r["stage"] for r in tables["stages"]}
-    assert set(outcomes) | stages == set(labels.T3_ROWS)
-    assert stages == set(labels.T3_STAGE_ROWS)
-    assert outcomes["other_total"]["outcome_group"] == "other"
-    assert outcomes["other_total"]["generations"] == "2019"
-    assert outcomes["other_other"]["generations"] == "2021"
-    assert {r["outcome_group_zh"] for r in outcomes.values()} == set(labels.OUTCOME_GROUPS.values())
-    assert [r["applicant_type"] for r in tables["applicant_types"]] == labels.T3_COLS

@@ -282,7 +282,7 @@ def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_pa
     assert not gate.passed and gate.severity.value == "ERROR"
     assert materialized_keys(result) == set()
     started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
-    assert "dbt_warehouse" not in started and "dbt_marts" not in started
+    assert "dbt_core_models" not in started and "dbt_reporting_models" not in started
     assert hashlib.sha256(copy.warehouse.read_bytes()).hexdigest() == warehouse_hash
 
 

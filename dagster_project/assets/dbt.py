@@ -1,11 +1,15 @@
-"""dbt assets: staging views, dims and facts in one step, the marts in a second one.
+"""dbt assets in two steps: everything up to marts/core (seeds, staging, intermediate, dims, facts),
+then marts/reporting (mart_agency_year, quarantine).
 
-The split exists for the gates: the GX checks on the facts are blocking, and a blocking check only
-stops assets computed in a *later* step. Only dbt writes the DuckDB file. Steps of a run execute one
+The split is by the layer tag `reporting` that dbt_project.yml sets on models/marts/reporting, not by
+model names. It exists for the gates: the GX checks on the facts are blocking, and a blocking check
+only stops assets computed in a *later* step that are downstream of the checked asset (the reporting
+marts read the facts). Only dbt writes the DuckDB file. Steps of a run execute one
 after the other in one process (the in-process executor, see definitions.py) and the instance runs
 one run at a time (scripts/dagster.yaml), so nothing else holds the DuckDB lock while dbt runs.
 """
 
+import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -18,6 +22,7 @@ from dagster import (
     BackfillPolicy,
     MetadataValue,
     Output,
+    PartitionKeyRange,
 )
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -27,11 +32,14 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ..partitions import dbt_vars, last_complete_year, yearly_partitions
+from ingest import calendar
+
+from ..partitions import dbt_vars, yearly_partitions
 from ..resources import OgiPaths, dbt_project
 from .ingest import PARSED_KEYS, RAW_REPORTS
 
-MARTS_SELECT = "mart_*"  # the wide analyst marts, built after the facts' gates
+# dbt selection of the second step: the folder models/marts/reporting, by its tag in dbt_project.yml.
+REPORTING_SELECT = "tag:reporting"
 
 # dbt source (source_name, table) -> the ingest asset that writes it.
 SOURCE_KEYS: dict[tuple[str, str], AssetKey] = {
@@ -104,9 +112,15 @@ def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: s
             )
 
 
+def dbt_cli_vars(key_range: PartitionKeyRange, when: dt.date | dt.datetime | None = None) -> dict[str, int]:
+    """The `--vars` of a dbt run: the calendar (first year, last complete year, from ingest.calendar)
+    and the partition range's years (min_year, max_year). Pure: `when` pins the date."""
+    return {**calendar.dbt_vars(when), **dbt_vars(key_range)}
+
+
 def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths) -> Iterator:
-    """`dbt build` for the selected models with the run's years as --vars."""
-    variables = dbt_vars(context.partition_key_range, last_complete_year())
+    """`dbt build` for the selected models with the calendar and the run's years as --vars."""
+    variables = dbt_cli_vars(context.partition_key_range)
     context.log.info(f"dbt vars: {variables}")
     invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
     events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
@@ -118,13 +132,14 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: Og
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    exclude=MARTS_SELECT,
+    exclude=REPORTING_SELECT,
     partitions_def=yearly_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    name="dbt_warehouse",
+    name="dbt_core_models",
 )
-def dbt_warehouse(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
-    """Staging views, reference seeds, dims and facts (incremental by report year)."""
+def dbt_core_models(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
+    """Reference seeds, staging views, intermediate models, then marts/core: dims and the facts
+    (incremental by report year)."""
     yield from run_dbt_build(context, dbt, paths)
 
 
@@ -132,11 +147,12 @@ def dbt_warehouse(context: AssetExecutionContext, dbt: DbtCliResource, paths: Og
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=translator,
-    select=MARTS_SELECT,
+    select=REPORTING_SELECT,
     partitions_def=yearly_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    name="dbt_marts",
+    name="dbt_reporting_models",
 )
-def dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
-    """The analyst marts (mart_agency_year), built once the facts passed their gates."""
+def dbt_reporting_models(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
+    """marts/reporting: the wide analyst marts (mart_agency_year, quarantine), built once the facts
+    passed their gates."""
     yield from run_dbt_build(context, dbt, paths)

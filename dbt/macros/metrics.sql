@@ -1,5 +1,5 @@
 {#- Metric formulas, each written once. Documented in macros/_macros.yml; covered by the unit tests
-    of the models that use them (int_report_metrics, dim_year, dim_region). -#}
+    of the models that use them (mart_agency_year, dim_year, dim_region). -#}
 
 {#- num / den as DOUBLE; NULL when den is NULL or 0 (a rate of nothing is unknown, not 0). -#}
 {% macro safe_ratio(numerator, denominator) -%}
@@ -16,16 +16,6 @@
         when {{ year }} >= 2019 then '2019'
         else 'pre2019'
     end
-{%- endmacro %}
-
-{#- Last complete year: the last calendar year that has ended (as ingest.landing.last_complete_year,
-    which bounds the year partitions); var('last_complete_year') overrides it for reproducible builds. -#}
-{% macro last_complete_year() -%}
-    {%- if var('last_complete_year', none) is not none -%}
-        cast({{ var('last_complete_year') }} as integer)
-    {%- else -%}
-        cast(year(current_date) - 1 as integer)
-    {%- endif -%}
 {%- endmacro %}
 
 {#- Administrative level of a region: from a GB/T 2260 code when there is one

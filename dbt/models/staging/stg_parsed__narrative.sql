@@ -1,6 +1,0 @@
-select
-    cast(report_id as varchar)        as report_id,
-    cast(report_year as integer)      as report_year,
-    cast(key as varchar)              as narrative_key,
-    cast(value as double)             as value
-from {{ source('parsed', 'narrative') }}
