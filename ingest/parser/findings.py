@@ -18,6 +18,23 @@ CODES: dict[str, tuple[str, str]] = {
     "FILE_TOO_LARGE": ("error", "the file is larger than the parser accepts"),
     "READ_ERROR": ("error", "the file could not be read from disk"),
     "PARSE_ERROR": ("error", "the parser failed on this file (a bug: the message carries the exception)"),
+    # PDF and Word files (ingest.parser.readers)
+    "PDF_ENCRYPTED": ("error", "the PDF needs a password to open; nothing was read"),
+    "PDF_UNREADABLE": ("error", "the PDF is broken and could not be opened, or no page of it could be loaded"),
+    "PDF_NO_TEXT": ("error", "the PDF has no text layer (scanned pages): nothing can be read without OCR"),
+    "PDF_TRUNCATED": ("warning", "the PDF does not end with %%EOF: cut short, pages or text may be missing"),
+    "PDF_PAGE_UNREADABLE": ("warning", "a page of the PDF could not be loaded and was skipped"),
+    "PDF_CAPPED": ("warning", "the PDF is over the reader's page, character or drawing limits; the rest was not read"),
+    "TABLES_ARE_IMAGES": ("warning", "no ruled tables in the text layer but large pictures: the tables are images"),
+    "DOCX_UNREADABLE": ("error", "the Word (.docx) file is broken, or over the reader's size limits, and was not read"),
+    "DOCX_CAPPED": (
+        "warning",
+        "the Word document has more table rows or text than the reader takes; the rest was not read",
+    ),
+    "DOC_NOT_CONVERTED": (
+        "error",
+        "a .doc/.wps/.rtf file: LibreOffice is needed to convert it and was absent or failed",
+    ),
     # decoding and markup
     "DECODE_MIXED": ("warning", "bytes are neither valid UTF-8 nor GB18030 throughout; decoded line by line"),
     "HTML_UNPARSABLE": ("warning", "the HTML could not be parsed and was read as text"),

@@ -1,0 +1,897 @@
+"""PDF files -> page text in reading order and the ruled tables as expanded grids.
+
+PDFium (pypdfium2) gives every character with its box and every vector path of a page. Tables are
+found from the page's ruling lines, the way a reader sees them: straight horizontal and vertical
+strokes (and the edges of filled rectangles, thin ones as lines) that cross each other form one
+table; their distinct positions make a lattice, and lattice cells with no ruling between them are
+one merged cell. Each merged cell becomes an origin cell and copies, exactly as the HTML reader
+expands rowspan/colspan, so the extractors see one grid shape whatever the source. Characters are
+placed in the cell that holds their centre; the lines of one cell are joined (a vertical label, one
+character per line, becomes one label). Text outside the tables becomes lines, top to bottom, with
+the tables as placeholder lines where they stand.
+
+Across pages: page numbers and running footers (`- 4 -`, `— 4 —`, `第4页`) are dropped; a table that
+ends a page and one that starts the next page, as wide as each other, are one table (a repeated
+header row is dropped, a merged cell cut by the page break is joined: `(四)无` + `法提供`).
+The title, often set in two or three large centred lines, is joined into one line.
+
+Limits: the first `MAX_PAGES` pages and `MAX_CHARS` characters are read (a finding says so); pages
+with more than `MAX_PAGE_OBJECTS` drawing objects are read without table rulings. A PDF without a
+text layer (scanned pages) gives no page and an error; nothing is ever guessed from pictures.
+
+pdfplumber (pdfminer.six) finds the same tables on the reports tested but takes ~20x the time; see
+ingest/README.md for the measurements.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pr
+
+from .html import PLACEHOLDER, Cell, Grid, Page
+from .text import is_cjk, join_cell_lines, normalise_all
+
+MAX_PAGES = int(os.environ.get("OGI_PDF_MAX_PAGES", 120))
+MAX_CHARS = int(os.environ.get("OGI_PDF_MAX_CHARS", 1_000_000))
+MAX_PAGE_CHARS = 60_000
+MAX_PAGE_OBJECTS = 20_000
+MAX_PATH_SEGMENTS = 4_000
+MAX_EDGES = 4_000
+
+SNAP = 2.0  # points: ruling positions closer than this are one line
+MIN_BAND = 3.0  # points: lattice rows/columns thinner than this are the gap of a double rule
+MIN_EDGE = 3.0  # points: shorter strokes are not rulings (dots, tick marks, glyph-like paths)
+
+_SPACES = {0x20, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009}
+# a line that is only a page number or a running page footer
+_FOLIO = re.compile(
+    r"^\s*(?:[-—–－―_~·•]+\s*\d{1,4}\s*[-—–－―_~·•]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
+    re.I,
+)
+_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+_NUMBERED = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十]{1,3}[)）、.．]|[(（]\d{1,2}[)）]|\d{1,2}\s*[.、．])")
+_REPORT_WORD = re.compile(r"报告|年报")
+
+
+@dataclass(slots=True)
+class Ch:
+    c: str
+    x0: float
+    y0: float  # top (display coordinates: y grows downwards)
+    x1: float
+    y1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float = 10.0  # median character height
+    page: int = 0
+    right: float = 0.0  # right edge of the page's text column
+
+
+@dataclass
+class _Table:
+    page: int
+    xs: list[float]
+    ys: list[float]
+    cellmap: list[list[int]]  # [row][col] -> region id
+    texts: dict[int, str]  # region id -> text
+    chars: dict[int, list[Ch]] = field(default_factory=dict)
+
+    @property
+    def x0(self) -> float:
+        return self.xs[0]
+
+    @property
+    def x1(self) -> float:
+        return self.xs[-1]
+
+    @property
+    def y0(self) -> float:
+        return self.ys[0]
+
+    @property
+    def y1(self) -> float:
+        return self.ys[-1]
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.chars = 0
+        self.capped = False
+
+
+# ------------------------------------------------------------------------------------------------
+# Page geometry: PDF user space -> display space (origin top left, y down, page rotation applied)
+
+
+def _display_transform(page) -> tuple[float, float, callable]:
+    box = pr.FS_RECTF()
+    if not pr.FPDF_GetPageBoundingBox(page, box):
+        box.left, box.bottom = 0.0, 0.0
+        box.right, box.top = pr.FPDF_GetPageWidthF(page), pr.FPDF_GetPageHeightF(page)
+    left, right = min(box.left, box.right), max(box.left, box.right)
+    bottom, top = min(box.bottom, box.top), max(box.bottom, box.top)
+    rot = pr.FPDFPage_GetRotation(page) % 4
+    w, h = right - left, top - bottom
+    if rot == 0:
+        return w, h, lambda x, y: (x - left, top - y)
+    if rot == 1:  # 90 degrees clockwise
+        return h, w, lambda x, y: (y - bottom, x - left)
+    if rot == 2:
+        return w, h, lambda x, y: (right - x, y - bottom)
+    return h, w, lambda x, y: (top - y, right - x)
+
+
+def _chars(textpage, tf, budget: _Budget) -> list[Ch]:
+    n = pr.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return []
+    if n > MAX_PAGE_CHARS:
+        n = MAX_PAGE_CHARS
+        budget.capped = True
+    if budget.chars + n > MAX_CHARS:
+        n = max(0, MAX_CHARS - budget.chars)
+        budget.capped = True
+    budget.chars += n
+    rect = pr.FS_RECTF()
+    out: list[Ch] = []
+    get_u, is_gen, box = pr.FPDFText_GetUnicode, pr.FPDFText_IsGenerated, pr.FPDFText_GetLooseCharBox
+    for i in range(n):
+        u = get_u(textpage, i)
+        if u < 32 or u in (0xFFFE, 0xFFFF) or 0xD800 <= u <= 0xDFFF:
+            continue
+        if is_gen(textpage, i) == 1:
+            continue
+        if not box(textpage, i, rect):
+            continue
+        ax, ay = tf(rect.left, rect.top)
+        bx, by = tf(rect.right, rect.bottom)
+        out.append(Ch(chr(u), min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Rulings
+
+
+def _mul(m1, m2):
+    """Matrix product: apply m1 then m2 (each (a, b, c, d, e, f))."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (
+        a1 * a2 + b1 * c2,
+        a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2,
+        c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2,
+        e1 * b2 + f1 * d2 + f2,
+    )
+
+
+_IDENT = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _objects(page, limit: int):
+    """(object, matrix to page space) of every page object, descending into form XObjects."""
+    fm = pr.FS_MATRIX()
+    count = 0
+    stack = [(pr.FPDFPage_CountObjects(page), lambda i: pr.FPDFPage_GetObject(page, i), _IDENT, 0)]
+    while stack:
+        n, get, parent, depth = stack.pop()
+        for i in range(n):
+            count += 1
+            if count > limit:
+                return
+            obj = get(i)
+            if not obj:
+                continue
+            if not pr.FPDFPageObj_GetMatrix(obj, fm):
+                continue
+            m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), parent)
+            t = pr.FPDFPageObj_GetType(obj)
+            if t == pr.FPDF_PAGEOBJ_FORM and depth < 8:
+                stack.append(
+                    (pr.FPDFFormObj_CountObjects(obj), lambda j, o=obj: pr.FPDFFormObj_GetObject(o, j), m, depth + 1)
+                )
+            else:
+                yield obj, t, m
+
+
+def _white(obj, getter) -> bool:
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not getter(obj, r, g, b, a):
+        return False
+    return a.value == 0 or (r.value > 240 and g.value > 240 and b.value > 240)
+
+
+def _rulings(page, tf, pw: float, ph: float) -> tuple[list, list, int, bool]:
+    """Horizontal edges (y, x0, x1), vertical edges (x, y0, y1) in display space, the number of large
+    images on the page, and whether the page had too many objects to look for rulings."""
+    hs: list[tuple[float, float, float]] = []
+    vs: list[tuple[float, float, float]] = []
+    images = 0
+    n_obj = pr.FPDFPage_CountObjects(page)
+    if n_obj > MAX_PAGE_OBJECTS:
+        return hs, vs, 0, True
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    page_area = pw * ph
+    bl, bb, br, bt = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    for obj, t, m in _objects(page, MAX_PAGE_OBJECTS):
+        if t == pr.FPDF_PAGEOBJ_IMAGE:
+            if (
+                pr.FPDFPageObj_GetBounds(obj, bl, bb, br, bt)
+                and abs((br.value - bl.value) * (bt.value - bb.value)) > 0.15 * page_area
+            ):
+                images += 1
+            continue
+        if t != pr.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pr.FPDFPath_GetDrawMode(obj, fill, stroke):
+            continue
+        stroked, filled = bool(stroke.value), fill.value != 0
+        if stroked and _white(obj, pr.FPDFPageObj_GetStrokeColor):
+            stroked = False
+        if filled and _white(obj, pr.FPDFPageObj_GetFillColor):
+            filled = False
+        if not stroked and not filled:
+            continue
+        nseg = pr.FPDFPath_CountSegments(obj)
+        if nseg <= 1 or nseg > MAX_PATH_SEGMENTS:
+            continue
+        a, b, c, d, e, f = m
+        pts: list[tuple[float, float] | None] = []  # None breaks a subpath (a curve)
+        start = None
+        for i in range(nseg):
+            seg = pr.FPDFPath_GetPathSegment(obj, i)
+            if not pr.FPDFPathSegment_GetPoint(seg, fx, fy):
+                continue
+            x, y = fx.value, fy.value
+            p = tf(a * x + c * y + e, b * x + d * y + f)
+            st = pr.FPDFPathSegment_GetType(seg)
+            if st == pr.FPDF_SEGMENT_MOVETO:
+                pts.append(None)
+                start = p
+                pts.append(p)
+            elif st == pr.FPDF_SEGMENT_LINETO:
+                pts.append(p)
+            else:  # a Bezier curve is no ruling
+                pts.append(None)
+                pts.append(p)
+                start = None
+            if pr.FPDFPathSegment_GetClose(seg) and start is not None:
+                pts.append(start)
+        segs = [(p, q) for p, q in pairwise(pts) if p is not None and q is not None]
+        if not segs:
+            continue
+        xs_ = [p[0] for s in segs for p in s]
+        ys_ = [p[1] for s in segs for p in s]
+        bw, bh = max(xs_) - min(xs_), max(ys_) - min(ys_)
+        if bw * bh > 0.5 * page_area:
+            continue  # a page background or frame around everything
+        if filled and not stroked and (bw < MIN_BAND or bh < MIN_BAND):
+            # a thin filled rectangle is how many writers draw a rule
+            if bw >= MIN_EDGE and bh < MIN_BAND:
+                hs.append(((min(ys_) + max(ys_)) / 2, min(xs_), max(xs_)))
+            elif bh >= MIN_EDGE and bw < MIN_BAND:
+                vs.append(((min(xs_) + max(xs_)) / 2, min(ys_), max(ys_)))
+            continue
+        for (x0, y0), (x1, y1) in segs:
+            if abs(y1 - y0) < 0.8 and abs(x1 - x0) >= MIN_EDGE:
+                hs.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+            elif abs(x1 - x0) < 0.8 and abs(y1 - y0) >= MIN_EDGE:
+                vs.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+        if len(hs) + len(vs) > 4 * MAX_EDGES:
+            break
+    return hs, vs, images, False
+
+
+def _merge_edges(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Collinear edges (same position within SNAP) that overlap or touch become one."""
+    if not edges:
+        return []
+    edges = sorted(edges)
+    groups: list[list[tuple[float, float, float]]] = [[edges[0]]]
+    for e in edges[1:]:
+        if e[0] - groups[-1][0][0] <= SNAP:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    out = []
+    for g in groups:
+        pos = sum(e[0] for e in g) / len(g)
+        spans = sorted((e[1], e[2]) for e in g)
+        a, b = spans[0]
+        for s0, s1 in spans[1:]:
+            if s0 <= b + SNAP:
+                b = max(b, s1)
+            else:
+                out.append((pos, a, b))
+                a, b = s0, s1
+        out.append((pos, a, b))
+    return out
+
+
+def _positions(values: list[float]) -> list[float]:
+    """Distinct ruling positions: values within SNAP are one; a band thinner than MIN_BAND (a double
+    rule) is closed up."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] < MIN_BAND:
+            continue
+        out.append(v)
+    return out
+
+
+def _components(hs, vs) -> list[tuple[list, list]]:
+    """Groups of edges that touch each other: one table each."""
+    n = len(hs) + len(vs)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tol = SNAP + 1
+    vs_sorted = sorted(range(len(vs)), key=lambda j: vs[j][0])
+    vx = [vs[j][0] for j in vs_sorted]
+    for i, (y, x0, x1) in enumerate(hs):
+        lo = bisect_right(vx, x0 - tol - 1e-9)
+        hi = bisect_right(vx, x1 + tol)
+        for k in range(lo, hi):
+            j = vs_sorted[k]
+            _, y0, y1 = vs[j]
+            if y0 - tol <= y <= y1 + tol:
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, tuple[list, list]] = {}
+    for i, e in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(e)
+    for j, e in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(e)
+    return [g for g in groups.values() if g[0] and g[1]]
+
+
+def _covers(edges: list[tuple[float, float, float]], pos: float, a: float, b: float) -> bool:
+    """Is the segment a..b at `pos` ruled (mostly covered by edges at that position)?"""
+    need = b - a
+    slack = min(2.0, need * 0.3)
+    got = 0.0
+    for p, e0, e1 in edges:
+        if abs(p - pos) <= SNAP + 0.5:
+            lo, hi = max(a, e0), min(b, e1)
+            if hi > lo:
+                got += hi - lo
+    return got >= need - slack - 1e-6
+
+
+def _lattice(page_no: int, hs, vs) -> _Table | None:
+    ys = _positions([e[0] for e in hs])
+    xs = _positions([e[0] for e in vs])
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    R, C = len(ys) - 1, len(xs) - 1
+    parent = list(range(R * C))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    for r in range(R):
+        for c in range(C):
+            if c + 1 < C and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
+                union(r * C + c, r * C + c + 1)
+            if r + 1 < R and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
+                union(r * C + c, (r + 1) * C + c)
+    cellmap = [[find(r * C + c) for c in range(C)] for r in range(R)]
+    regions = {rid for row in cellmap for rid in row}
+    if C < 2 or len(regions) < 2:
+        return None
+    return _Table(page_no, xs, ys, cellmap, {})
+
+
+def _tables(page_no: int, hs, vs) -> list[_Table]:
+    hs, vs = _merge_edges(hs), _merge_edges(vs)
+    if len(hs) + len(vs) > MAX_EDGES:
+        return []
+    out = []
+    for ch, cv in _components(hs, vs):
+        t = _lattice(page_no, ch, cv)
+        if t is not None:
+            out.append(t)
+    # a table drawn inside another one's area (rare) is left to the outer one
+    out.sort(key=lambda t: (t.y0, t.x0))
+    kept: list[_Table] = []
+    for t in out:
+        if any(k.x0 - 1 <= t.x0 and t.x1 <= k.x1 + 1 and k.y0 - 1 <= t.y0 and t.y1 <= k.y1 + 1 for k in kept):
+            continue
+        kept.append(t)
+    return kept
+
+
+# ------------------------------------------------------------------------------------------------
+# Text
+
+
+def _median(vals: list[float], default: float) -> float:
+    if not vals:
+        return default
+    s = sorted(vals)
+    return s[len(s) // 2]
+
+
+def _group_lines(chars: list[Ch]) -> list[list[Ch]]:
+    """Characters -> visual lines, top to bottom, each left to right. Spaces do not start lines."""
+    solid = [c for c in chars if ord(c.c) not in _SPACES]
+    spaces = [c for c in chars if ord(c.c) in _SPACES]
+    solid.sort(key=lambda c: (c.cy, c.x0))
+    lines: list[list[Ch]] = []
+    bounds: list[list[float]] = []  # [y0, y1, centre] of each line
+    for c in solid:
+        h = c.y1 - c.y0
+        if lines:
+            y0, y1, cy = bounds[-1]
+            lh = y1 - y0
+            if abs(c.cy - cy) <= 0.45 * min(max(h, 1.0), max(lh, 1.0)):
+                lines[-1].append(c)
+                continue
+        lines.append([c])
+        bounds.append([c.y0, c.y1, c.cy])
+    for s in spaces:  # a real space sits on the line whose band holds its centre
+        for ln, (y0, y1, _) in zip(lines, bounds):
+            if y0 <= s.cy <= y1 and ln[0].x0 <= s.cx:
+                ln.append(s)
+                break
+    for ln in lines:
+        ln.sort(key=lambda c: c.x0)
+    return lines
+
+
+def _line_text(line: list[Ch], column_gap: bool = True) -> str:
+    """One visual line as text: a gap wider than two characters is a column break (two spaces),
+    a narrower gap between Latin letters or digits is a space; letter-spaced Chinese is not."""
+    out: list[str] = []
+    prev: Ch | None = None
+    for c in line:
+        if ord(c.c) in _SPACES:
+            if out and out[-1] != " ":
+                out.append(" ")
+            continue
+        if prev is not None:
+            gap = c.x0 - prev.x1
+            size = max(prev.y1 - prev.y0, c.y1 - c.y0, 1.0)
+            if column_gap and gap > 1.6 * size:
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append("  ")
+            elif (
+                gap > 0.3 * size
+                and out
+                and out[-1] not in (" ", "  ")
+                and (not (is_cjk(prev.c) and is_cjk(c.c)) or gap > 0.9 * size)
+            ):
+                out.append(" ")
+        out.append(c.c)
+        prev = c
+    return "".join(out).strip()
+
+
+def _text_lines(chars: list[Ch]) -> list[_Line]:
+    out = []
+    for ln in _group_lines(chars):
+        text = _line_text(ln)
+        if text:
+            solid = [c for c in ln if ord(c.c) not in _SPACES] or ln
+            x0, x1 = min(c.x0 for c in solid), max(c.x1 for c in solid)
+            y0, y1 = min(c.y0 for c in solid), max(c.y1 for c in solid)
+            out.append(_Line(text, x0, y0, x1, y1, _median([c.y1 - c.y0 for c in solid], y1 - y0)))
+    return out
+
+
+def _fill(table: _Table, chars: list[Ch]) -> list[Ch]:
+    """Place characters in the table's cells; returns the characters outside it."""
+    xs, ys = table.xs, table.ys
+    outside = []
+    for c in chars:
+        cx, cy = c.cx, c.cy
+        if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
+            col = min(max(bisect_right(xs, cx) - 1, 0), len(xs) - 2)
+            row = min(max(bisect_right(ys, cy) - 1, 0), len(ys) - 2)
+            table.chars.setdefault(table.cellmap[row][col], []).append(c)
+        else:
+            outside.append(c)
+    for rid, cs in table.chars.items():
+        lines = [_line_text(ln, column_gap=True) for ln in _group_lines(cs)]
+        text = join_cell_lines([ln for ln in lines if ln])
+        table.texts[rid] = "" if _FOLIO.match(text) else text
+    table.chars = {}
+    return outside
+
+
+# ------------------------------------------------------------------------------------------------
+# One page
+
+
+@dataclass
+class _PageOut:
+    number: int
+    height: float
+    width: float
+    items: list  # _Line | _Table, top to bottom
+    chars: int
+    images: int
+
+
+def _read_page(pdf, i: int, budget: _Budget, notes: list) -> _PageOut | None:
+    page = pr.FPDF_LoadPage(pdf.raw, i)
+    if not page:
+        notes.append(("PDF_PAGE_UNREADABLE", "warning", f"page {i + 1} could not be loaded and was skipped"))
+        return None
+    textpage = None
+    try:
+        pw, ph, tf = _display_transform(page)
+        textpage = pr.FPDFText_LoadPage(page)
+        chars = _chars(textpage, tf, budget) if textpage else []
+        hs, vs, images, crowded = _rulings(page, tf, pw, ph)
+        if crowded:
+            notes.append(
+                (
+                    "PDF_CAPPED",
+                    "warning",
+                    f"page {i + 1} has over {MAX_PAGE_OBJECTS} drawing objects; its tables were read as text",
+                )
+            )
+        tables = _tables(i, hs, vs) if chars else []
+        rest = chars
+        for t in tables:
+            rest = _fill(t, rest)
+        tables = [t for t in tables if any(t.texts.values())]
+        items: list = [*_text_lines(rest), *tables]
+        items.sort(key=lambda it: (it.y0, it.x0))
+        n_solid = sum(1 for c in chars if ord(c.c) not in _SPACES)
+        return _PageOut(i + 1, ph, pw, items, n_solid, images)
+    finally:
+        if textpage:
+            pr.FPDFText_ClosePage(textpage)
+        pr.FPDF_ClosePage(page)
+
+
+def _drop_furniture(p: _PageOut) -> None:
+    """Page numbers and running footers/headers: a folio pattern anywhere outside tables, a bare
+    number only in the top or bottom margin."""
+    keep = []
+    for it in p.items:
+        if isinstance(it, _Line):
+            if _FOLIO.match(it.text):
+                continue
+            if _BARE_NUMBER.match(it.text) and (it.y0 > 0.88 * p.height or it.y1 < 0.08 * p.height):
+                continue
+        keep.append(it)
+    p.items = keep
+
+
+def _margins(p: _PageOut) -> None:
+    """The right edge of the page's text column, on each of its lines."""
+    lines = [it for it in p.items if isinstance(it, _Line)]
+    ends = Counter(round(ln.x1 / 2) for ln in lines if len(ln.text) >= 8)
+    right = 2.0 * ends.most_common(1)[0][0] if ends else p.width
+    for ln in lines:
+        ln.page, ln.right = p.number, right
+
+
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]+[章节条])"
+)
+
+
+def _paragraphs(items: list) -> list:
+    """Visual lines of prose -> paragraphs: a line that runs to the right edge of the text column
+    continues on the next line (the same size, not indented deeper, not a heading), also across a
+    page break. Numbers in the prose (`答` / `复3050件`) then read as printed."""
+    out: list = []
+    for it in items:
+        prev = out[-1] if out else None
+        if isinstance(it, _Line) and isinstance(prev, _Line):
+            size = max(prev.size, 1.0)
+            same_size = abs(it.size - size) <= 0.25 * size
+            near = it.page == prev.page + 1 or (it.page == prev.page and -0.2 * size <= it.y0 - prev.y1 <= 1.5 * size)
+            if (
+                prev.x1 >= prev.right - 2.5 * size
+                and same_size
+                and near
+                and it.x0 <= prev.x0 + 0.8 * size
+                and not _HEADING_START.match(it.text)
+                and not _FOLIO.match(it.text)
+            ):
+                # the paragraph keeps its last visual line's geometry for the next test
+                out[-1] = _Line(
+                    join_cell_lines([prev.text, it.text]), it.x0, it.y0, it.x1, it.y1, it.size, it.page, it.right
+                )
+                continue
+        out.append(it)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables across pages
+
+
+def _row_texts(t: _Table, r: int) -> tuple[str, ...]:
+    seen, out = set(), []
+    for rid in t.cellmap[r]:
+        if rid not in seen:
+            seen.add(rid)
+            out.append(re.sub(r"\s+", "", t.texts.get(rid, "")))
+    return tuple(out)
+
+
+def _same_columns(a: _Table, b: _Table) -> bool:
+    return len(a.xs) == len(b.xs) and all(abs(x - y) <= 3.0 for x, y in zip(a.xs, b.xs))
+
+
+def _continues(a: _Table, b: _Table) -> bool:
+    """b (first on its page) continues a (last on the previous page): the same width on the page."""
+    if b.page != a.page + 1:
+        return False
+    overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return overlap >= 0.85 * max(a.x1 - a.x0, b.x1 - b.x0)
+
+
+def _join(a: _Table, b: _Table) -> _Table:
+    """Append b's rows to a: one grid. A header b repeats is dropped; with the same columns, a merged
+    cell that the page break cut is joined back."""
+    skip = 0
+    while skip < min(len(a.cellmap), len(b.cellmap) - 1, 4) and _row_texts(a, skip) == _row_texts(b, skip):
+        skip += 1
+    if skip and not any(_row_texts(a, skip - 1)):  # an empty row is no evidence of a header
+        skip = 0
+    offset = max([*a.texts.keys(), *(rid for row in a.cellmap for rid in row)], default=-1) + 1
+    remap: dict[int, int] = {}
+    if _same_columns(a, b) and skip < len(b.cellmap):
+        last, first = a.cellmap[-1], b.cellmap[skip]
+        for c, (ra, rb) in enumerate(zip(last, first)):
+            if rb in remap:
+                continue
+            rows_b = sum(1 for row in b.cellmap[skip:] if row[c] == rb)
+            ta, tb = a.texts.get(ra, ""), b.texts.get(rb, "")
+            cols_a = [k for k, x in enumerate(last) if x == ra]
+            cols_b = [k for k, x in enumerate(first) if x == rb]
+            if rows_b >= 2 and ta and cols_a == cols_b and (not tb or not _NUMBERED.match(tb)):
+                remap[rb] = ra
+                if tb:
+                    a.texts[ra] = join_cell_lines([ta, tb])
+    for row in b.cellmap[skip:]:
+        new = []
+        for rid in row:
+            if rid not in remap:
+                remap[rid] = rid + offset
+                a.texts[rid + offset] = b.texts.get(rid, "")
+            new.append(remap[rid])
+        a.cellmap.append(new)
+    a.ys = a.ys + [y + 10_000.0 * (b.page - a.page) for y in b.ys[skip + 1 :]]
+    a.page = b.page
+    return a
+
+
+def _grid(t: _Table, index: int) -> Grid:
+    rows = []
+    seen: set[int] = set()
+    for r, row in enumerate(t.cellmap):
+        cells = []
+        for c, rid in enumerate(row):
+            cells.append(Cell(t.texts.get(rid, ""), r, c, rid not in seen))
+            seen.add(rid)
+        rows.append(cells)
+    return Grid(index, rows)
+
+
+# ------------------------------------------------------------------------------------------------
+# Title
+
+
+def _join_title(p: _PageOut) -> None:
+    """The title set in several large or centred lines on the first page becomes one line."""
+    lines = []
+    for it in p.items[:8]:
+        if not isinstance(it, _Line):
+            break
+        lines.append(it)
+    hit = next((k for k, ln in enumerate(lines[:6]) if _REPORT_WORD.search(ln.text)), None)
+    if not hit:
+        return
+    body = _median([it.size for it in p.items if isinstance(it, _Line)], 10.0)
+    centre = p.width / 2
+
+    def title_like(ln: _Line) -> bool:
+        big = ln.size >= 1.15 * body
+        centred = abs((ln.x0 + ln.x1) / 2 - centre) <= 0.08 * p.width and (ln.x1 - ln.x0) < 0.75 * p.width
+        return big or centred
+
+    if not title_like(lines[hit]):
+        return
+    k = hit
+    while k > 0 and title_like(lines[k - 1]) and not _FOLIO.match(lines[k - 1].text):
+        k -= 1
+    end = hit
+    if end + 1 < len(lines) and re.fullmatch(r"[(（]\s*\d{4}\s*年度?\s*[)）]", lines[end + 1].text.strip()):
+        end += 1  # (2021年度) under the title
+    if end == k:
+        return
+    joined = join_cell_lines([ln.text for ln in lines[k : end + 1]])
+    first = lines[k]
+    merged = _Line(joined, first.x0, first.y0, max(ln.x1 for ln in lines[k : end + 1]), lines[end].y1, first.size)
+    idx = p.items.index(first)
+    p.items[idx : idx + (end - k + 1)] = [merged]
+
+
+# ------------------------------------------------------------------------------------------------
+# The document
+
+
+def read(data: bytes):
+    from . import Read
+
+    notes: list[tuple[str, str, str]] = []
+    if b"%%EOF" not in data[-2048:]:
+        notes.append(
+            (
+                "PDF_TRUNCATED",
+                "warning",
+                "the file does not end with %%EOF: it was probably cut short, and pages or text may be missing",
+            )
+        )
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in (pr.FPDF_ERR_PASSWORD, pr.FPDF_ERR_SECURITY):
+            return Read(
+                "pdf",
+                None,
+                [
+                    (
+                        "PDF_ENCRYPTED",
+                        "error",
+                        "the PDF is encrypted and needs a password to open; nothing was read",
+                    )
+                ],
+            )
+        return Read("pdf", None, [*notes, ("PDF_UNREADABLE", "error", f"the PDF cannot be opened ({exc})")])
+    try:
+        return _read_doc(pdf, notes)
+    finally:
+        pdf.close()
+
+
+def _read_doc(pdf, notes: list):
+    from . import Read
+
+    n = len(pdf)
+    if n > MAX_PAGES:
+        notes.append(("PDF_CAPPED", "warning", f"the PDF has {n} pages; only the first {MAX_PAGES} were read"))
+        n = MAX_PAGES
+    budget = _Budget()
+    pages: list[_PageOut] = []
+    for i in range(n):
+        if budget.chars >= MAX_CHARS:
+            break
+        p = _read_page(pdf, i, budget, notes)
+        if p is not None:
+            pages.append(p)
+    if budget.capped:
+        notes.append(
+            (
+                "PDF_CAPPED",
+                "warning",
+                f"the PDF has more text than the reader takes; reading stopped at {MAX_CHARS} characters",
+            )
+        )
+    total = sum(p.chars for p in pages)
+    if not pages:
+        return Read("pdf", None, [*notes, ("PDF_UNREADABLE", "error", "no page of the PDF could be loaded")])
+    if total == 0:
+        pics = sum(p.images for p in pages)
+        what = f"its {len(pages)} page(s) are pictures (scans)" if pics else "its pages hold no text"
+        return Read(
+            "pdf",
+            None,
+            [
+                *notes,
+                (
+                    "PDF_NO_TEXT",
+                    "error",
+                    f"the PDF has no text layer: {what}; the numbers cannot be read without OCR",
+                ),
+            ],
+        )
+    for p in pages:
+        _drop_furniture(p)
+        _margins(p)
+    _join_title(pages[0])
+    # one stream of items; a table continued on the next page is joined to its first part
+    items: list = []
+    for p in pages:
+        for it in p.items:
+            if isinstance(it, _Table) and items and isinstance(items[-1], _Table) and it is p.items[0]:
+                prev = items[-1]
+                if _continues(prev, it):
+                    items[-1] = _join(prev, it)
+                    continue
+            items.append(it)
+    items = _paragraphs(items)
+    texts: list[str] = []
+    grids_src: list[_Table] = []
+    for it in items:
+        if isinstance(it, _Table):
+            grids_src.append(it)
+        else:
+            texts.append(it.text)
+    # NFKC and traditional -> simplified in one pass over every string
+    cell_texts = [t.texts for t in grids_src]
+    flat = texts + [v for d in cell_texts for v in d.values()]
+    norm, traditional = normalise_all(flat)
+    it_norm = iter(norm)
+    texts = [next(it_norm) for _ in texts]
+    for d in cell_texts:
+        for k in d:
+            d[k] = next(it_norm)
+    lines: list[str] = []
+    grids: list[Grid] = []
+    ti = iter(texts)
+    for it in items:
+        if isinstance(it, _Table):
+            g = _grid(it, len(grids))
+            grids.append(g)
+            lines.append(PLACEHOLDER.format(g.index))
+        else:
+            lines.append(next(ti))
+    if traditional:
+        notes.append(
+            (
+                "TRADITIONAL_CONVERTED",
+                "info",
+                "the text is in traditional characters; labels and names were converted to simplified with OpenCC t2s",
+            )
+        )
+    if not grids and any(p.images for p in pages):
+        notes.append(
+            (
+                "TABLES_ARE_IMAGES",
+                "warning",
+                "the PDF has a text layer but no ruled tables, and some pages carry large pictures: "
+                "the tables are probably images, which are not read",
+            )
+        )
+    return Read("pdf", Page(lines, grids, None, []), notes, traditional)
