@@ -26,15 +26,10 @@ CODES: dict[str, tuple[str, str]] = {
     "PDF_PAGE_UNREADABLE": ("warning", "a page of the PDF could not be loaded and was skipped"),
     "PDF_CAPPED": ("warning", "the PDF is over the reader's page, character or drawing limits; the rest was not read"),
     "TABLES_ARE_IMAGES": ("warning", "no ruled tables in the text layer but large pictures: the tables are images"),
-    "DOCX_UNREADABLE": ("error", "the Word (.docx) file is broken, or over the reader's size limits, and was not read"),
-    "DOCX_CAPPED": (
-        "warning",
-        "the Word document has more table rows or text than the reader takes; the rest was not read",
-    ),
-    "DOC_NOT_CONVERTED": (
-        "error",
-        "a .doc/.wps/.rtf file: LibreOffice is needed to convert it and was absent or failed",
-    ),
+    "DOCX_UNREADABLE": ("error", "the Word (.docx) file is broken, or over the reader's size limits; nothing was read"),
+    "DOCX_CAPPED": ("warning", "the Word document is over the reader's row or paragraph limits; the rest was not read"),
+    "DOC_NOT_CONVERTED": ("error", "a .doc/.wps/.rtf file needs LibreOffice to be read, which was absent or failed"),
+    "DOC_CONVERTED": ("info", "a .doc/.wps/.rtf file was converted to .docx with LibreOffice, then read"),
     # decoding and markup
     "DECODE_MIXED": ("warning", "bytes are neither valid UTF-8 nor GB18030 throughout; decoded line by line"),
     "HTML_UNPARSABLE": ("warning", "the HTML could not be parsed and was read as text"),

@@ -8,6 +8,8 @@ as the HTML reader, or no page and an error note when nothing could be read.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 
 from .html import Page
@@ -32,12 +34,30 @@ def sniff(data: bytes) -> str | None:
     head = data[:1024]
     if PDF_MAGIC in head:
         return "pdf"
+    if data.startswith(OLE2_MAGIC) or data.lstrip()[:5] == RTF_MAGIC:
+        return "doc"
+    if data.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return "docx"  # a broken zip: the Word reader reports why it cannot be read
+        if "word/document.xml" in names:
+            return "docx"
     return None
 
 
 def read(kind: str, data: bytes) -> Read:
     """Read a file `sniff` recognised. Never raises on bad input: a file that cannot be read gives
     `Read(kind, None, [error note])`."""
-    from . import pdf
+    if kind == "pdf":
+        from . import pdf
 
-    return pdf.read(data)
+        return pdf.read(data)
+    if kind == "docx":
+        from . import docx
+
+        return docx.read(data)
+    from . import office
+
+    return office.read(data)
