@@ -1,4 +1,4 @@
-"""The synthetic report generator (ingest.synth): deterministic, arithmetic-consistent, every style and
+"""The synthetic report generator (synth): deterministic, arithmetic-consistent, every style and
 noise produced, bytes decodable. Runs without the parser."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import synth
+import synth
 from ingest.parser import labels as L
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,7 +244,7 @@ def test_cli_writes_files_and_truth(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "ingest.synth",
+                "synth",
                 "--out",
                 str(out),
                 "--n",

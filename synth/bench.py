@@ -1,8 +1,8 @@
 """Parser benchmark on a synthetic corpus: full parse vs bare BeautifulSoup(lxml) soup construction.
 
-    python -m ingest.bench [--n 400] [--seed 7] [--repeats 3]
+    python -m synth.bench [--n 400] [--seed 7] [--repeats 3]
 
-Builds the corpus in memory (ingest.synth's realistic mix of styles), pins the process to ONE core,
+Builds the corpus in memory (synth's realistic mix of styles), pins the process to ONE core,
 and times (a) `bs4.BeautifulSoup(data, "lxml")` and (b) `ingest.parse_bytes` on the same pages, each
 `--repeats` times (best and median of the runs). Prints pages, MB, median page KB, reports/s for both,
 the ratio parse_time / soup_time (target <= 2.0), whether 60 reports/s is met, and peak RSS.
@@ -44,7 +44,7 @@ def _time(fn, pages, repeats: int) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ingest.bench", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m synth.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeats", type=int, default=3)
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     import bs4
 
     import ingest
-    from ingest import synth
+    import synth
 
     t0 = time.perf_counter()
     pages = [(name, data) for name, data, _t, _m in synth.corpus(a.n, a.seed)]
