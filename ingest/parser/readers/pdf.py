@@ -89,6 +89,8 @@ class _Line:
     size: float = 10.0  # median character height
     page: int = 0
     right: float = 0.0  # right edge of the page's text column
+    segs: list = field(default_factory=list)  # [x0, x1, text] of each column-gap separated piece
+    chars: list = field(default_factory=list)
 
 
 @dataclass
@@ -509,15 +511,47 @@ def _line_text(line: list[Ch], column_gap: bool = True) -> str:
     return "".join(out).strip()
 
 
+def _columns(line: list[Ch], gap: float = 1.6) -> list[list[Ch]]:
+    """A visual line cut at gaps wider than `gap` characters (table columns set without rules)."""
+    solid = [c for c in line if ord(c.c) not in _SPACES]
+    out: list[list[Ch]] = []
+    prev: Ch | None = None
+    for c in solid:
+        if prev is None or c.x0 - prev.x1 > gap * max(prev.y1 - prev.y0, c.y1 - c.y0, 1.0):
+            out.append([])
+        out[-1].append(c)
+        prev = c
+    # real spaces go with the piece they sit in
+    for sp in (c for c in line if ord(c.c) in _SPACES):
+        for piece in out:
+            if piece[0].x0 <= sp.cx <= piece[-1].x1:
+                piece.append(sp)
+                break
+    for piece in out:
+        piece.sort(key=lambda c: c.x0)
+    return out
+
+
+def _segments(line: list[Ch], gap: float = 1.6) -> list[list]:
+    segs = []
+    for piece in _columns(line, gap):
+        t = _line_text(piece, column_gap=False)
+        if t:
+            segs.append([min(c.x0 for c in piece), max(c.x1 for c in piece), t])
+    return segs
+
+
 def _text_lines(chars: list[Ch]) -> list[_Line]:
     out = []
     for ln in _group_lines(chars):
-        text = _line_text(ln)
-        if text:
-            solid = [c for c in ln if ord(c.c) not in _SPACES] or ln
-            x0, x1 = min(c.x0 for c in solid), max(c.x1 for c in solid)
-            y0, y1 = min(c.y0 for c in solid), max(c.y1 for c in solid)
-            out.append(_Line(text, x0, y0, x1, y1, _median([c.y1 - c.y0 for c in solid], y1 - y0)))
+        segs = _segments(ln)
+        if not segs:
+            continue
+        solid = [c for c in ln if ord(c.c) not in _SPACES] or ln
+        y0, y1 = min(c.y0 for c in solid), max(c.y1 for c in solid)
+        size = _median([c.y1 - c.y0 for c in solid], y1 - y0)
+        text = "  ".join(sg[2] for sg in segs)
+        out.append(_Line(text, segs[0][0], y0, segs[-1][1], y1, size, segs=segs, chars=ln))
     return out
 
 
@@ -629,7 +663,9 @@ def _paragraphs(items: list) -> list:
             same_size = abs(it.size - size) <= 0.25 * size
             near = it.page == prev.page + 1 or (it.page == prev.page and -0.2 * size <= it.y0 - prev.y1 <= 1.5 * size)
             if (
-                prev.x1 >= prev.right - 2.5 * size
+                len(prev.segs) <= 1
+                and len(it.segs) <= 1
+                and prev.x1 >= prev.right - 2.5 * size
                 and same_size
                 and near
                 and it.x0 <= prev.x0 + 0.8 * size
@@ -643,6 +679,135 @@ def _paragraphs(items: list) -> list:
                 continue
         out.append(it)
     return out
+
+
+# Tables set without rules: a row's label wraps onto lines of its own around the line of numbers
+
+
+_SECTION = re.compile(r"^\s*[一二三四五六七八九十]{1,2}[、.．]\s*\S{10,}")  # a section heading, not a row label
+_NUM_TOKEN = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def _value_line(ln: _Line) -> bool:
+    """A row of a table set without rules: two or more numbers, in pieces holding only numbers."""
+    nums = 0
+    for _, _, t in ln.segs:
+        words = t.split()
+        n = sum(1 for w in words if _NUM_TOKEN.match(w))
+        if n and n < len(words) and not _NUM_TOKEN.match(words[-1]):
+            return False  # numbers inside prose
+        nums += n
+    return nums >= 2
+
+
+def _label_only(ln: _Line) -> bool:
+    return (
+        bool(ln.segs)
+        and not any(_NUM_TOKEN.match(w) for _, _, t in ln.segs for w in t.split())
+        and len(ln.text) <= 40
+        and not _FOLIO.match(ln.text)
+    )
+
+
+def _overlaps(a: _Line, b: _Line) -> bool:
+    return any(min(x1, y1) - max(x0, y0) > 0 for x0, x1, _ in a.segs for y0, y1, _ in b.segs)
+
+
+def _add_fragment(row: _Line, frag: _Line, above: bool) -> None:
+    """Put a label fragment into the piece of `row` it stands over (or under), else as a new piece."""
+    for fx0, fx1, ft in frag.segs:
+        for sg in row.segs:
+            if _NUM_TOKEN.match(sg[2].split()[0]):
+                continue
+            if min(sg[1], fx1) - max(sg[0], fx0) > 0:
+                sg[2] = join_cell_lines([ft, sg[2]] if above else [sg[2], ft])
+                sg[0], sg[1] = min(sg[0], fx0), max(sg[1], fx1)
+                break
+        else:
+            row.segs.append([fx0, fx1, ft])
+            row.segs.sort(key=lambda sg: sg[0])
+    row.text = "  ".join(sg[2] for sg in row.segs)
+
+
+def _zones(items: list) -> list[list[int]]:
+    """Runs of consecutive short label lines and rows of numbers, each line close under the one
+    before: the tables of a page set without rules."""
+    zones: list[list[int]] = []
+    cur: list[int] = []
+
+    def close() -> None:
+        if sum(_value_line(items[k]) for k in cur) >= 2:
+            zones.append(list(cur))
+        cur.clear()
+
+    for i, it in enumerate(items):
+        is_row = isinstance(it, _Line) and _value_line(it)
+        ok = is_row or (isinstance(it, _Line) and _label_only(it) and not _SECTION.match(it.text))
+        if not ok:
+            close()
+            continue
+        if cur and it.y0 - items[cur[-1]].y1 > 2.5 * max(items[cur[-1]].size, it.size):
+            close()
+        cur.append(i)
+    close()
+    return zones
+
+
+def _stitch_rows(p: _PageOut) -> None:
+    """In a table set without rules, the lines of a wrapped label sit tight around the line of its
+    numbers (cell padding separates rows). Each cluster of tight lines holding one row of numbers
+    becomes that row, every label line going into the column piece it stands over. In a cluster of
+    several rows (no padding), a line that starts a numbered label (`2.其他法律…`) goes to the row
+    below it, any other (`止公开`) to the row above. Lines of three or more pieces (a header row)
+    stay rows of their own."""
+    items = p.items
+    drop: set[int] = set()
+    for zone in _zones(items):
+        clusters: list[list[int]] = [[zone[0]]]
+        for i in zone[1:]:
+            prev = items[clusters[-1][-1]]
+            if items[i].y0 - prev.y1 <= 0.8 * max(prev.size, items[i].size):
+                clusters[-1].append(i)
+            else:
+                clusters.append([i])
+        for cl in clusters:
+            rows = [i for i in cl if _value_line(items[i])]
+            if not rows:
+                continue
+            for i in rows:  # a row's pieces at word gaps: group label, label and each number apart
+                items[i].segs = _segments(items[i].chars, 0.5)
+            frags = [i for i in cl if i not in rows and len(items[i].segs) <= 2]
+            plan: list[tuple[int, int, bool]] = []  # (fragment, row, above)
+            target: dict[int, int] = {}
+            for i in frags:
+                items[i].segs = _segments(items[i].chars, 0.5)
+                up = [j for j in rows if j < i]
+                down = [j for j in rows if j > i]
+                numbered = any(_NUMBERED.match(sg[2]) or _HEADING_START.match(sg[2]) for sg in items[i].segs)
+                # the label line above this one in the same column, since the last row of numbers
+                prev = None
+                for k in range(i - 1, (up[-1] if up else cl[0] - 1), -1):
+                    if k in target and _overlaps(items[k], items[i]):
+                        prev = target[k]
+                        break
+                if len(rows) == 1:
+                    row = rows[0]
+                elif numbered and down:
+                    row = down[0]
+                elif prev is not None:
+                    row = prev  # the next line of a label already placed
+                elif up:
+                    row = up[-1]
+                else:
+                    row = down[0]
+                target[i] = row
+                plan.append((i, row, i < row))
+            # nearest first: lines above are prepended bottom-up, lines below appended top-down
+            for i, row, above in sorted(plan, key=lambda t: -t[0] if t[2] else t[0]):
+                _add_fragment(items[row], items[i], above)
+                drop.add(i)
+    if drop:
+        p.items = [it for i, it in enumerate(items) if i not in drop]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -670,14 +835,52 @@ def _continues(a: _Table, b: _Table) -> bool:
     return overlap >= 0.85 * max(a.x1 - a.x0, b.x1 - b.x0)
 
 
+_NUMERIC = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def _header_rows(t: _Table) -> int:
+    """Rows before the first row holding a number cell."""
+    for r, row in enumerate(t.cellmap):
+        if any(_NUMERIC.match(t.texts.get(rid, "").replace(" ", "")) for rid in row):
+            return r
+    return len(t.cellmap)
+
+
+def _chars_of(t: _Table, rows: range) -> list[str]:
+    seen: set[int] = set()
+    out: list[str] = []
+    for r in rows:
+        for rid in t.cellmap[r]:
+            if rid not in seen:
+                seen.add(rid)
+                out.extend(ch for ch in t.texts.get(rid, "") if not ch.isspace())
+    return sorted(out)
+
+
+def _repeated_header(a: _Table, b: _Table) -> int:
+    """How many of b's first rows repeat a's header: the same rows, or the same text however the
+    page break cut a's header cells (0 when none)."""
+    best = 0
+    for j in range(min(4, len(a.cellmap))):
+        k = 0
+        while (
+            k < min(4, len(b.cellmap) - 1)
+            and j + k < len(a.cellmap)
+            and any(_row_texts(b, k))
+            and _row_texts(a, j + k) == _row_texts(b, k)
+        ):
+            k += 1
+        best = max(best, k)
+    hb, ha = _header_rows(b), _header_rows(a)
+    if best < hb < len(b.cellmap) and ha > 0 and _chars_of(b, range(hb)) == _chars_of(a, range(ha)):
+        best = hb
+    return best
+
+
 def _join(a: _Table, b: _Table) -> _Table:
     """Append b's rows to a: one grid. A header b repeats is dropped; with the same columns, a merged
     cell that the page break cut is joined back."""
-    skip = 0
-    while skip < min(len(a.cellmap), len(b.cellmap) - 1, 4) and _row_texts(a, skip) == _row_texts(b, skip):
-        skip += 1
-    if skip and not any(_row_texts(a, skip - 1)):  # an empty row is no evidence of a header
-        skip = 0
+    skip = _repeated_header(a, b)
     offset = max([*a.texts.keys(), *(rid for row in a.cellmap for rid in row)], default=-1) + 1
     remap: dict[int, int] = {}
     if _same_columns(a, b) and skip < len(b.cellmap):
@@ -702,7 +905,7 @@ def _join(a: _Table, b: _Table) -> _Table:
             new.append(remap[rid])
         a.cellmap.append(new)
     a.ys = a.ys + [y + 10_000.0 * (b.page - a.page) for y in b.ys[skip + 1 :]]
-    a.page = b.page
+    a.page, a.xs = b.page, b.xs  # the next page's part continues this part's columns
     return a
 
 
@@ -838,6 +1041,7 @@ def _read_doc(pdf, notes: list):
         )
     for p in pages:
         _drop_furniture(p)
+        _stitch_rows(p)
         _margins(p)
     _join_title(pages[0])
     # one stream of items; a table continued on the next page is joined to its first part
