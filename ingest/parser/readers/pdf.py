@@ -160,18 +160,24 @@ def _chars(textpage, tf, budget: _Budget) -> list[Ch]:
     budget.chars += n
     rect = pr.FS_RECTF()
     out: list[Ch] = []
-    get_u, is_gen, box = pr.FPDFText_GetUnicode, pr.FPDFText_IsGenerated, pr.FPDFText_GetLooseCharBox
-    for i in range(n):
-        u = get_u(textpage, i)
+    # the whole page's text in one call (UTF-16, one unit per character index), then one box each
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = pr.FPDFText_GetText(textpage, 0, n, buf)
+    units = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass") if got > 0 else ""
+    if len(units) != n:
+        units = "".join(chr(pr.FPDFText_GetUnicode(textpage, i)) for i in range(n))
+    is_gen, box = pr.FPDFText_IsGenerated, pr.FPDFText_GetLooseCharBox
+    for i, ch in enumerate(units):
+        u = ord(ch)
         if u < 32 or u in (0xFFFE, 0xFFFF) or 0xD800 <= u <= 0xDFFF:
             continue
-        if is_gen(textpage, i) == 1:
-            continue
+        if u == 32 and is_gen(textpage, i) == 1:
+            continue  # a space PDFium inserted (only spaces and line ends are ever inserted)
         if not box(textpage, i, rect):
             continue
         ax, ay = tf(rect.left, rect.top)
         bx, by = tf(rect.right, rect.bottom)
-        out.append(Ch(chr(u), min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+        out.append(Ch(ch, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
     return out
 
 
@@ -194,6 +200,7 @@ def _mul(m1, m2):
 
 
 _IDENT = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_DRAWN = (pr.FPDF_PAGEOBJ_PATH, pr.FPDF_PAGEOBJ_FORM, pr.FPDF_PAGEOBJ_IMAGE)
 
 
 def _objects(page, limit: int):
@@ -210,10 +217,10 @@ def _objects(page, limit: int):
             obj = get(i)
             if not obj:
                 continue
-            if not pr.FPDFPageObj_GetMatrix(obj, fm):
-                continue
-            m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), parent)
             t = pr.FPDFPageObj_GetType(obj)
+            if t not in _DRAWN or not pr.FPDFPageObj_GetMatrix(obj, fm):
+                continue  # text is read from the text page
+            m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), parent)
             if t == pr.FPDF_PAGEOBJ_FORM and depth < 8:
                 stack.append(
                     (pr.FPDFFormObj_CountObjects(obj), lambda j, o=obj: pr.FPDFFormObj_GetObject(o, j), m, depth + 1)
@@ -522,9 +529,10 @@ def _columns(line: list[Ch], gap: float = 1.6) -> list[list[Ch]]:
         out[-1].append(c)
         prev = c
     # real spaces go with the piece they sit in
+    bounds = [(piece[0].x0, piece[-1].x1) for piece in out]
     for sp in (c for c in line if ord(c.c) in _SPACES):
-        for piece in out:
-            if piece[0].x0 <= sp.cx <= piece[-1].x1:
+        for piece, (a, b) in zip(out, bounds):
+            if a <= sp.cx <= b:
                 piece.append(sp)
                 break
     for piece in out:
@@ -642,6 +650,7 @@ def _margins(p: _PageOut) -> None:
     lines = [it for it in p.items if isinstance(it, _Line)]
     ends = Counter(round(ln.x1 / 2) for ln in lines if len(ln.text) >= 8)
     right = 2.0 * ends.most_common(1)[0][0] if ends else p.width
+    right = max(right, 0.55 * p.width)  # a page of a few short lines has no column edge to go by
     for ln in lines:
         ln.page, ln.right = p.number, right
 
