@@ -31,8 +31,9 @@ def _kind(data: bytes) -> str:
     return "an RTF document" if data.lstrip()[:5] == b"{\\rtf" else "a .doc/.wps (OLE2) document"
 
 
-def convert(data: bytes, exe: str, timeout: int = TIMEOUT) -> bytes:
+def convert(data: bytes, exe: str, timeout: int | None = None) -> bytes:
     """The .docx LibreOffice makes of `data`; raises RuntimeError with the reason when it makes none."""
+    timeout = TIMEOUT if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="ogi-soffice-") as tmp:
         src = Path(tmp, "in.rtf" if data.lstrip()[:5] == b"{\\rtf" else "in.doc")
         src.write_bytes(data)
