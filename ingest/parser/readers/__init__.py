@@ -32,7 +32,8 @@ def sniff(data: bytes) -> str | None:
     """`pdf`, `docx` or `doc` from the first bytes; None for anything else (text, HTML, other binary).
     A PDF header may follow some junk (readers accept it within the first 1024 bytes)."""
     head = data[:1024]
-    if PDF_MAGIC in head:
+    at = head.find(PDF_MAGIC)
+    if at >= 0 and b"<" not in head[:at]:  # junk before the header, but not a page that mentions it
         return "pdf"
     if data.startswith(OLE2_MAGIC) or data.lstrip()[:5] == RTF_MAGIC:
         return "doc"

@@ -106,7 +106,7 @@ def _children(el, tags: tuple[str, ...]):
 
 
 def _cell_text(tc) -> str:
-    lines = []
+    lines: list[str] = []
     for p in tc.iter(T_P):
         lines.extend(ln for ln in _para_lines(p) if ln.strip())
     return join_cell_lines(lines)

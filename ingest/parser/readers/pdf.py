@@ -30,7 +30,9 @@ import os
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 
 import pypdfium2 as pdfium
@@ -39,8 +41,8 @@ import pypdfium2.raw as pr
 from .html import PLACEHOLDER, Cell, Grid, Page
 from .text import is_cjk, join_cell_lines, normalise_all
 
-MAX_PAGES = int(os.environ.get("OGI_PDF_MAX_PAGES", 120))
-MAX_CHARS = int(os.environ.get("OGI_PDF_MAX_CHARS", 1_000_000))
+MAX_PAGES = int(os.environ.get("OGI_PDF_MAX_PAGES", 80))  # reports run 3-30 pages
+MAX_CHARS = int(os.environ.get("OGI_PDF_MAX_CHARS", 250_000))  # a 30-page report has ~30,000
 MAX_PAGE_CHARS = 60_000
 MAX_PAGE_OBJECTS = 20_000
 MAX_PATH_SEGMENTS = 4_000
@@ -62,21 +64,17 @@ _NUMBERED = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十]{1,3}[)�
 _REPORT_WORD = re.compile(r"报告|年报")
 
 
-@dataclass(slots=True)
 class Ch:
-    c: str
-    x0: float
-    y0: float  # top (display coordinates: y grows downwards)
-    x1: float
-    y1: float
+    """One character: its text, box (display coordinates: y grows downwards) and centre."""
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+    __slots__ = ("c", "cx", "cy", "x0", "x1", "y0", "y1")
 
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
+    def __init__(self, c: str, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.c, self.x0, self.y0, self.x1, self.y1 = c, x0, y0, x1, y1
+        self.cx, self.cy = (x0 + x1) / 2, (y0 + y1) / 2
+
+    def __repr__(self) -> str:
+        return f"Ch({self.c!r}, {self.x0:.1f}, {self.y0:.1f}, {self.x1:.1f}, {self.y1:.1f})"
 
 
 @dataclass
@@ -129,7 +127,12 @@ class _Budget:
 # Page geometry: PDF user space -> display space (origin top left, y down, page rotation applied)
 
 
-def _display_transform(page) -> tuple[float, float, callable]:
+# An affine map (a, b, c, d, e, f): x' = a*x + c*y + e, y' = b*x + d*y + f
+Affine = tuple[float, float, float, float, float, float]
+
+
+def _display_transform(page) -> tuple[float, float, Affine]:
+    """Display width, height and the map from user space to display space."""
     box = pr.FS_RECTF()
     if not pr.FPDF_GetPageBoundingBox(page, box):
         box.left, box.bottom = 0.0, 0.0
@@ -139,12 +142,17 @@ def _display_transform(page) -> tuple[float, float, callable]:
     rot = pr.FPDFPage_GetRotation(page) % 4
     w, h = right - left, top - bottom
     if rot == 0:
-        return w, h, lambda x, y: (x - left, top - y)
-    if rot == 1:  # 90 degrees clockwise
-        return h, w, lambda x, y: (y - bottom, x - left)
+        return w, h, (1.0, 0.0, 0.0, -1.0, -left, top)  # (x - left, top - y)
+    if rot == 1:  # turned 90 degrees clockwise for display
+        return h, w, (0.0, 1.0, 1.0, 0.0, -bottom, -left)  # (y - bottom, x - left)
     if rot == 2:
-        return w, h, lambda x, y: (right - x, y - bottom)
-    return h, w, lambda x, y: (top - y, right - x)
+        return w, h, (-1.0, 0.0, 0.0, 1.0, right, -bottom)  # (right - x, y - bottom)
+    return h, w, (0.0, -1.0, -1.0, 0.0, top, right)  # (top - y, right - x)
+
+
+def _apply(tf: Affine, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = tf
+    return a * x + c * y + e, b * x + d * y + f
 
 
 def _chars(textpage, tf, budget: _Budget) -> list[Ch]:
@@ -167,6 +175,7 @@ def _chars(textpage, tf, budget: _Budget) -> list[Ch]:
     if len(units) != n:
         units = "".join(chr(pr.FPDFText_GetUnicode(textpage, i)) for i in range(n))
     is_gen, box = pr.FPDFText_IsGenerated, pr.FPDFText_GetLooseCharBox
+    ta, tb, tc, td, te, tf_ = tf
     for i, ch in enumerate(units):
         u = ord(ch)
         if u < 32 or u in (0xFFFE, 0xFFFF) or 0xD800 <= u <= 0xDFFF:
@@ -175,9 +184,10 @@ def _chars(textpage, tf, budget: _Budget) -> list[Ch]:
             continue  # a space PDFium inserted (only spaces and line ends are ever inserted)
         if not box(textpage, i, rect):
             continue
-        ax, ay = tf(rect.left, rect.top)
-        bx, by = tf(rect.right, rect.bottom)
-        out.append(Ch(ch, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+        ul, ut, ur, ub = rect.left, rect.top, rect.right, rect.bottom  # user space
+        ax, ay = ta * ul + tc * ut + te, tb * ul + td * ut + tf_
+        bx, by = ta * ur + tc * ub + te, tb * ur + td * ub + tf_
+        out.append(Ch(ch, ax if ax < bx else bx, ay if ay < by else by, bx if ax < bx else ax, by if ay < by else ay))
     return out
 
 
@@ -207,7 +217,9 @@ def _objects(page, limit: int):
     """(object, matrix to page space) of every page object, descending into form XObjects."""
     fm = pr.FS_MATRIX()
     count = 0
-    stack = [(pr.FPDFPage_CountObjects(page), lambda i: pr.FPDFPage_GetObject(page, i), _IDENT, 0)]
+    stack: list[tuple[int, Callable[[int], object], tuple, int]] = [
+        (pr.FPDFPage_CountObjects(page), partial(pr.FPDFPage_GetObject, page), _IDENT, 0)
+    ]
     while stack:
         n, get, parent, depth = stack.pop()
         for i in range(n):
@@ -222,9 +234,7 @@ def _objects(page, limit: int):
                 continue  # text is read from the text page
             m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), parent)
             if t == pr.FPDF_PAGEOBJ_FORM and depth < 8:
-                stack.append(
-                    (pr.FPDFFormObj_CountObjects(obj), lambda j, o=obj: pr.FPDFFormObj_GetObject(o, j), m, depth + 1)
-                )
+                stack.append((pr.FPDFFormObj_CountObjects(obj), partial(pr.FPDFFormObj_GetObject, obj), m, depth + 1))
             else:
                 yield obj, t, m
 
@@ -279,7 +289,7 @@ def _rulings(page, tf, pw: float, ph: float) -> tuple[list, list, int, bool]:
             if not pr.FPDFPathSegment_GetPoint(seg, fx, fy):
                 continue
             x, y = fx.value, fy.value
-            p = tf(a * x + c * y + e, b * x + d * y + f)
+            p = _apply(tf, a * x + c * y + e, b * x + d * y + f)
             st = pr.FPDFPathSegment_GetType(seg)
             if st == pr.FPDF_SEGMENT_MOVETO:
                 pts.append(None)
