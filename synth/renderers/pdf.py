@@ -45,7 +45,12 @@ def draw_pages(c, pages: list[Page], line_width: float = 0.5) -> None:
             if it.size != size:
                 size = it.size
                 c.setFont(f, size)
-            c.drawString(it.x, PAGE_H - it.y, it.text)
+            text = it.text
+            if len(text) == 1 and not text.isascii():
+                # PDFium drops a text object of ONE glyph in a non-embedded CID font (本, 年, a full-width
+                # digit); a trailing space keeps it (pdftotext and pdfminer read it either way)
+                text += " "
+            c.drawString(it.x, PAGE_H - it.y, text)
         c.setLineWidth(line_width)
         for x0, y0, x1, y1 in p.rules:
             c.line(x0, PAGE_H - y0, x1, PAGE_H - y1)
