@@ -149,7 +149,7 @@ def layout_variations(doc: Doc, look: Look, lay: Layout, pages: list[Page]) -> l
     ]
     if look.autospace:
         out.append("autospace")
-    if look.footer_outer:
+    if look.footer and look.footer_outer:
         out.append("footer_outer")
     if look.t3_group_vertical:
         out.append("t3_group_vertical")
