@@ -22,14 +22,16 @@ The long fixed texts are in templates/.
 from .corpus import corpus, main, parse_years, write_corpus, write_sample
 from .glued import t3_row_splits, t4_run_splits
 from .places import CITY_BODIES, COUNTY_BODIES, PLACES, PROVINCE_BODIES, TOWNS, ZONE_BODIES
-from .renderers import EXTENSIONS, SPAM_TERMS, STYLE_WEIGHTS, STYLES, render
-from .truth import BROKEN_CODES, check_arith, random_truth
+from .renderers import ALL_STYLES, EXTENSIONS, FORM_STYLES, SPAM_TERMS, STYLE_WEIGHTS, STYLES, render
+from .truth import BROKEN_CODES, check_arith, citywide_numbers, hybrid_other_total, random_truth
 
 __all__ = [
+    "ALL_STYLES",
     "BROKEN_CODES",
     "CITY_BODIES",
     "COUNTY_BODIES",
     "EXTENSIONS",
+    "FORM_STYLES",
     "PLACES",
     "PROVINCE_BODIES",
     "SPAM_TERMS",
@@ -38,7 +40,9 @@ __all__ = [
     "TOWNS",
     "ZONE_BODIES",
     "check_arith",
+    "citywide_numbers",
     "corpus",
+    "hybrid_other_total",
     "main",
     "parse_years",
     "random_truth",

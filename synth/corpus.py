@@ -10,25 +10,43 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .renderers import EXTENSIONS, STYLES, render
+from .renderers import ALL_STYLES, EXTENSIONS, FORM_STYLES, STYLES, forms, render
 from .truth import random_truth
 
 
 def corpus(
     n: int, seed: int, years: Iterable[int] = range(2019, 2025), styles: Iterable[str] | None = None
 ) -> Iterator[tuple[str, bytes, dict, dict]]:
-    """(filename, bytes, truth, meta) for n documents, deterministic for a seed."""
+    """(filename, bytes, truth, meta) for n documents, deterministic for a seed. `styles`: any of
+    ALL_STYLES (default: the portal mix, STYLES); "forms" stands for every FORM_STYLES."""
     years = list(years)
-    styles = list(styles) if styles else None
+    styles = expand_styles(styles)
     for i in range(n):
         rng = random.Random(seed * 1_000_003 + i)
         year = rng.choice(years)
         truth = random_truth(rng, year)
         style = rng.choice(styles) if styles else None
-        if style and truth["format_version"] == "pre2019":
+        extra: list[str] = []
+        if style in FORM_STYLES:
+            truth, extra = forms.prepare(truth, rng, style)
+        elif style and truth["format_version"] == "pre2019":
             style = "prose_only"
         data, meta = render(truth, rng, style)
+        if extra:
+            meta["variations"] = extra + meta["variations"]
         yield f"gen_{truth['report_year']}_{i:06d}.{EXTENSIONS[meta['kind']]}", data, truth, meta
+
+
+def expand_styles(styles: Iterable[str] | None) -> list[str] | None:
+    out: list[str] = []
+    for s in styles or []:
+        if s == "forms":
+            out.extend(FORM_STYLES)
+        elif s in ALL_STYLES:
+            out.append(s)
+        else:
+            raise ValueError(f"unknown style {s!r}; one of {', '.join(ALL_STYLES)} or forms")
+    return out or None
 
 
 def parse_years(s: str) -> range:
@@ -60,7 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--seed", type=int, default=20240101)
     ap.add_argument("--years", default="2019-2024", help="e.g. 2019-2024 or 2014-2024")
-    ap.add_argument("--styles", default="", help="comma-separated subset of " + ",".join(STYLES))
+    ap.add_argument(
+        "--styles",
+        default="",
+        help=f"comma-separated styles (default: the portal mix {','.join(STYLES)}); also "
+        + ",".join(FORM_STYLES)
+        + ", or forms for all of those",
+    )
     a = ap.parse_args(argv)
     styles = [s for s in a.styles.split(",") if s] or None
     total = write_corpus(a.out, a.n, a.seed, parse_years(a.years), styles)

@@ -161,7 +161,7 @@ def t3_row_values(o: Opts, t3: dict, r: str) -> list[Cell]:
 
 
 def t3_table(truth: dict, o: Opts) -> list[list[Cell]]:
-    fmt, t3 = truth["format_version"], truth["table3"]
+    t3 = truth["table3"]
     rows: list[list[Cell]] = []
     rows.append([Cell(T3_NOTE, rs=3, cs=3), Cell("申请人情况", cs=7)])
     rows.append([Cell(o.lab("自然人"), rs=2), Cell("法人或其他组织", cs=5), Cell(o.total(), rs=2)])
@@ -182,7 +182,7 @@ def t3_table(truth: dict, o: Opts) -> list[list[Cell]]:
     block.append([Cell(t3_leaf_label(o, "partially_granted"), cs=2)] + t3_row_values(o, t3, "partially_granted"))
     group_starts = {}
     for gkey, glab, leaves in T3_GROUPS:
-        if gkey == "other" and fmt == "2019":
+        if gkey == "other" and "other_total" in t3:  # 2019, or a 2021 report on the 2019 form
             group_starts["other"] = len(block)
             block.append([Cell(o.lab("(六)其他处理"), cs=2)] + t3_row_values(o, t3, "other_total"))
             continue

@@ -284,3 +284,52 @@ def random_truth(rng: random.Random, year: int | None = None) -> dict:
             nar["requests_received"] = t3["new_received"]["total"]
         break_arith(rng, truth)
     return truth
+
+
+OTHER_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+
+
+def _rebroken(truth: dict, before: dict) -> None:
+    broken = check_arith(truth)
+    if "NARRATIVE_MISMATCH" in before.get("broken", []):
+        broken.add("NARRATIVE_MISMATCH")
+    truth["broken"] = sorted(broken)
+
+
+def hybrid_other_total(truth: dict) -> dict:
+    """A 2021 report filled in on the 2019 form: table 3 prints （六）其他处理 as ONE row. The copy's
+    table 3 has `other_total` (the sum of the three 2021 rows, per column) in their place, in the 2019
+    row order; the year, table 2 and everything else stay 2021."""
+    import copy
+
+    t = copy.deepcopy(truth)
+    t3 = t["table3"]
+    if t["format_version"] != "2021" or not t3 or "other_total" in t3:
+        return t
+    other = {c: sum(t3[k][c] for k in OTHER_ROWS) for c in L.T3_COLS}
+    t["table3"] = {r: (other if r == "other_total" else t3[r]) for r in L.T3_ROWS_2019}
+    _rebroken(t, truth)
+    return t
+
+
+def citywide_numbers(truth: dict, rng: random.Random) -> dict:
+    """A city- or province-wide report: table 2's decisions run to 6-7 digits and the fees to tens of
+    thousands of 万元 with a decimal (淮安 2024: 行政处罚 3985758, 收费 96171.6). Table 2 has no
+    arithmetic, so nothing else changes."""
+    import copy
+
+    t = copy.deepcopy(truth)
+    t2 = t["table2"]
+    if not t2:
+        return t
+    for item, lo, hi in (("licensing", 5_000, 900_000), ("penalty", 20_000, 6_000_000), ("coercion", 500, 120_000)):
+        if item in t2:
+            t2[item]["decisions"] = _lognum(rng, lo, hi)
+    if "other_services" in t2:
+        t2["other_services"]["decisions"] = _lognum(rng, 1_000, 300_000)
+    if "amount_10k_yuan" in t2.get("fees", {}):
+        t2["fees"]["amount_10k_yuan"] = round(rng.uniform(800, 99_999), 1)
+    if "amount" in t2.get("procurement", {}):
+        t2["procurement"]["items"] = _lognum(rng, 50, 5_000)
+        t2["procurement"]["amount"] = round(rng.uniform(1_000, 999_999), rng.choice([1, 2]))
+    return t

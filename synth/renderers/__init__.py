@@ -8,14 +8,18 @@ from typing import Any
 
 from .. import prose
 from ..data import json_data
-from . import html, text
+from . import forms, html, text
+from .forms import FORM_STYLES
 
-# The default mix (portal pages and text scraped from them), with its weights.
+# The default mix (portal pages and text scraped from them), with its weights. The attachment forms
+# (FORM_STYLES: pdf, docx and what PDF tools print) are made on request only, so a seed's default
+# corpus stays what it was before they existed.
 STYLES = ("html_table", "pipe", "cell_per_line", "glued", "prose_only")
 STYLE_WEIGHTS = (45, 20, 12, 8, 15)
+ALL_STYLES = STYLES + FORM_STYLES
 SPAM_TERMS: tuple[str, ...] = tuple(json_data("chrome.json")["spam_terms"])
 # The file extension of each kind of document.
-EXTENSIONS = {"html": "html", "text": "txt"}
+EXTENSIONS = {"html": "html", "text": "txt", "pdf": "pdf", "docx": "docx", "markdown": "md"}
 
 
 def render(truth: dict, rng: random.Random, style: str | None = None) -> tuple[bytes, dict]:
@@ -26,8 +30,10 @@ def render(truth: dict, rng: random.Random, style: str | None = None) -> tuple[b
         if truth.get("broken"):
             w[STYLES.index("glued")] = 0
         style = "prose_only" if pre else rng.choices(STYLES, w)[0]
+    if style in FORM_STYLES:
+        return forms.render_form(truth, rng, style)
     if style not in STYLES:
-        raise ValueError(f"unknown style {style!r}; one of {', '.join(STYLES)}")
+        raise ValueError(f"unknown style {style!r}; one of {', '.join(ALL_STYLES)}")
     if pre:
         style = "prose_only"
     kind = "html" if style == "html_table" or (style == "prose_only" and rng.random() < 0.4) else "text"
