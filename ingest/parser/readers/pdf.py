@@ -1017,16 +1017,63 @@ def read(data: bytes):
         pdf.close()
 
 
+_REPORT_SECTION = re.compile(
+    r"主动公开政府信息情况|收到和处理政府信息公开申请|政府信息公开行政复议|本年新收政府信息公开申请"
+)
+SCAN_PAGES = 200  # pages searched, text only, from the end of a long PDF for the report's sections
+TAIL_PAGES = 40
+
+
+def _has_report_tables(pages: list[_PageOut]) -> bool:
+    return any(
+        isinstance(it, _Table) or (isinstance(it, _Line) and _REPORT_SECTION.search(it.text.replace(" ", "")))
+        for p in pages
+        for it in p.items
+    )
+
+
+def _page_text(pdf, i: int) -> str:
+    page = pr.FPDF_LoadPage(pdf.raw, i)
+    if not page:
+        return ""
+    textpage = pr.FPDFText_LoadPage(page)
+    try:
+        n = min(pr.FPDFText_CountChars(textpage), MAX_PAGE_CHARS) if textpage else 0
+        if n <= 0:
+            return ""
+        buf = (ctypes.c_ushort * (n + 1))()
+        got = pr.FPDFText_GetText(textpage, 0, n, buf)
+        return bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "replace")
+    finally:
+        if textpage:
+            pr.FPDFText_ClosePage(textpage)
+        pr.FPDF_ClosePage(page)
+
+
+def _report_tail(pdf, n: int) -> int | None:
+    """A long PDF whose first pages hold no report tables (an annex first): the first page of the
+    report's sections near the end, searched backwards over the text of at most SCAN_PAGES pages."""
+    first = None
+    misses = 0
+    for i in range(n - 1, max(MAX_PAGES, n - SCAN_PAGES) - 1, -1):
+        if _REPORT_SECTION.search(re.sub(r"\s+", "", _page_text(pdf, i))):
+            first, misses = i, 0
+        elif first is not None:
+            misses += 1
+            if misses > 3:
+                break
+    if first is None:
+        return None
+    return max(first - 1, n - TAIL_PAGES, MAX_PAGES)
+
+
 def _read_doc(pdf, notes: list):
     from . import Read
 
     n = len(pdf)
-    if n > MAX_PAGES:
-        notes.append(("PDF_CAPPED", "warning", f"the PDF has {n} pages; only the first {MAX_PAGES} were read"))
-        n = MAX_PAGES
     budget = _Budget()
     pages: list[_PageOut] = []
-    for i in range(n):
+    for i in range(min(n, MAX_PAGES)):
         if budget.chars >= MAX_CHARS:
             break
         p = _read_page(pdf, i, budget, notes)
@@ -1040,6 +1087,17 @@ def _read_doc(pdf, notes: list):
                 f"the PDF has more text than the reader takes; reading stopped at {MAX_CHARS} characters",
             )
         )
+    if n > MAX_PAGES:
+        read = f"only the first {MAX_PAGES} were read"
+        tail = None if _has_report_tables(pages) else _report_tail(pdf, n)
+        if tail is not None:
+            tail_budget = _Budget()
+            for i in range(tail, n):
+                p = _read_page(pdf, i, tail_budget, notes)
+                if p is not None:
+                    pages.append(p)
+            read = f"pages 1-{MAX_PAGES} and {tail + 1}-{n}, where the report's sections are, were read"
+        notes.append(("PDF_CAPPED", "warning", f"the PDF has {n} pages; {read}"))
     total = sum(p.chars for p in pages)
     if not pages:
         return Read("pdf", None, [*notes, ("PDF_UNREADABLE", "error", "no page of the PDF could be loaded")])
