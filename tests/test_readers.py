@@ -886,3 +886,15 @@ def test_cli_parses_pdf_and_hostile_files(tmp_path):
     assert by["report.pdf"]["table3"]["new_received"]["total"] == 3119
     for bad in ("scan.pdf", "junk.pdf", "bomb.docx", "old.doc"):
         assert _errors(by[bad]) and _no_numbers({**by[bad], "cells": []}), bad
+
+
+def test_pdf_text_without_unicode_meaning_is_flagged():
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont(FONT, 12)
+    for k in range(20):  # glyphs whose codes map to private-use characters, as fonts without ToUnicode give
+        c.drawString(72, 700 - 16 * k, "".join(chr(0xE100 + k * 7 + j) for j in range(30)))
+    c.showPage()
+    c.save()
+    rec = parse_bytes(buf.getvalue(), "unmapped.pdf")
+    assert "PDF_TEXT_UNMAPPED" in {i["code"] for i in rec["issues"]} and _no_numbers(rec)

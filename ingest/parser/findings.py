@@ -25,6 +25,7 @@ CODES: dict[str, tuple[str, str]] = {
     "PDF_TRUNCATED": ("warning", "the PDF does not end with %%EOF: cut short, pages or text may be missing"),
     "PDF_PAGE_UNREADABLE": ("warning", "a page of the PDF could not be loaded and was skipped"),
     "PDF_CAPPED": ("warning", "the PDF is over the reader's page, character or drawing limits; the rest was not read"),
+    "PDF_TEXT_UNMAPPED": ("warning", "much of the PDF's text layer has no Unicode meaning (no ToUnicode map)"),
     "TABLES_ARE_IMAGES": ("warning", "no ruled tables in the text layer but large pictures: the tables are images"),
     "DOCX_UNREADABLE": ("error", "the Word (.docx) file is broken, or over the reader's size limits; nothing was read"),
     "DOCX_CAPPED": ("warning", "the Word document is over the reader's row or paragraph limits; the rest was not read"),

@@ -605,6 +605,7 @@ class _PageOut:
     items: list  # _Line | _Table, top to bottom
     chars: int
     images: int
+    unmapped: int = 0  # characters with no Unicode meaning (private use, U+FFFD)
 
 
 def _read_page(pdf, i: int, budget: _Budget, notes: list) -> _PageOut | None:
@@ -634,7 +635,8 @@ def _read_page(pdf, i: int, budget: _Budget, notes: list) -> _PageOut | None:
         items: list = [*_text_lines(rest), *tables]
         items.sort(key=lambda it: (it.y0, it.x0))
         n_solid = sum(1 for c in chars if ord(c.c) not in _SPACES)
-        return _PageOut(i + 1, ph, pw, items, n_solid, images)
+        unmapped = sum(1 for c in chars if "\ue000" <= c.c <= "\uf8ff" or c.c == "\ufffd")
+        return _PageOut(i + 1, ph, pw, items, n_solid, images, unmapped)
     finally:
         if textpage:
             pr.FPDFText_ClosePage(textpage)
@@ -1115,6 +1117,16 @@ def _read_doc(pdf, notes: list):
                     f"the PDF has no text layer: {what}; the numbers cannot be read without OCR",
                 ),
             ],
+        )
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped > 0.3 * total:
+        notes.append(
+            (
+                "PDF_TEXT_UNMAPPED",
+                "warning",
+                f"{unmapped} of {total} characters of the text layer have no Unicode meaning (fonts without a "
+                "ToUnicode map): labels and names cannot be read from it",
+            )
         )
     for p in pages:
         _drop_furniture(p)
