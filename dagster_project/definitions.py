@@ -6,6 +6,7 @@ from dagster import Definitions, in_process_executor
 
 from .assets.dbt import dbt_core_models, dbt_reporting_models
 from .assets.ingest import parsed_tables, raw_reports
+from .assets.publish import published_warehouse
 from .checks import ALL_CHECKS
 from .jobs import warehouse_job
 from .resources import RESOURCES
@@ -13,7 +14,7 @@ from .schedules import yearly_refresh
 from .sensors import landing_sensor
 
 defs = Definitions(
-    assets=[raw_reports, parsed_tables, dbt_core_models, dbt_reporting_models],
+    assets=[raw_reports, parsed_tables, dbt_core_models, dbt_reporting_models, published_warehouse],
     asset_checks=ALL_CHECKS,
     jobs=[warehouse_job],
     schedules=[yearly_refresh],

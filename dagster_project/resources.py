@@ -39,6 +39,20 @@ class OgiPaths(ConfigurableResource):
     def docs_dir(self) -> Path:
         return self.root() / "docs" / "gx"
 
+    def build_dir(self) -> Path:
+        """Where runs build their copy of the warehouse before publishing it (data/.build/)."""
+        return self.root() / ".build"
+
+    def build_path(self, run_id: str) -> Path:
+        """The warehouse file a run builds (same file name as the published one: the DuckDB
+        catalog is named after it, and dbt's views refer to it)."""
+        return self.build_dir() / run_id / self.warehouse_path().name
+
+    def run_warehouse(self, run_id: str) -> Path:
+        """The file a run's steps read: the run's build when it has one, else the published file."""
+        build = self.build_path(run_id)
+        return build if build.exists() else self.warehouse_path()
+
 
 def dbt_executable() -> str:
     """The dbt of this Python's environment (the project's venv), so nothing depends on PATH."""

@@ -9,8 +9,10 @@ after the other in one process (the in-process executor, see definitions.py) and
 one run at a time (scripts/dagster.yaml), so nothing else holds the DuckDB lock while dbt runs.
 """
 
+import contextlib
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -33,6 +35,8 @@ from dagster_dbt import (
 )
 
 from ingest import calendar
+from ingest.lock import build_lock
+from ingest.publish import prepare_build
 
 from ..partitions import dbt_vars, yearly_partitions
 from ..resources import OgiPaths, dbt_project
@@ -122,10 +126,28 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: Og
     """`dbt build` for the selected models with the calendar and the run's years as --vars."""
     variables = dbt_cli_vars(context.partition_key_range)
     context.log.info(f"dbt vars: {variables}")
-    invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
-    events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
-    manifest = invocation.manifest
-    yield from _with_table_metadata(events, manifest, str(paths.warehouse_path()))
+    build = paths.build_path(context.run_id)
+    with build_lock(paths.root(), f"dbt, run {context.run_id[:8]}", log=context.log.info):
+        if prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run_id):
+            context.log.info(f"building into {build} (a copy of the published warehouse)")
+        with _env("OGI_DBT_TARGET_PATH", str(build)):
+            invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
+            events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
+        yield from _with_table_metadata(events, invocation.manifest, str(build))
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    """Set one environment variable for the dbt process this step starts (restored afterwards)."""
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
 
 
 @dbt_assets(

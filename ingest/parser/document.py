@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import PARSER_VERSION
 from ..calendar import format_generation
-from . import findings, meta, narrative, tables
+from . import findings, meta, narrative, readers, tables
 from . import labels as L
 from .decode import NotText, decode
 from .findings import finding
@@ -175,36 +175,47 @@ def _parse(data: bytes, rec: dict) -> dict:
     issues = rec["issues"]
     if len(data) > MAX_BYTES:
         return _err(rec, "FILE_TOO_LARGE", f"{len(data)} bytes is above the limit of {MAX_BYTES} bytes")
-    looks_html = html.is_html(data[:4096].decode("latin-1"))
-    try:
-        dec = decode(data, looks_html)
-    except NotText as exc:
-        code = "EMPTY_FILE" if "empty" in str(exc) else "NOT_TEXT"
-        return _err(rec, code, str(exc))
-    rec["source"]["encoding"] = dec.encoding
-    rec["source"]["traditional"] = dec.traditional
-    for code, _sev, msg in dec.notes:
-        issues.append(finding(code, msg))
-    if dec.traditional:
-        issues.append(
-            finding(
-                "TRADITIONAL_CONVERTED",
-                "the page is in traditional characters; labels and names were converted to simplified with OpenCC t2s",
-            )
-        )
-    text = dec.text
-    if looks_html or html.is_html(text):
-        rec["source"]["kind"] = "html"
-        page = html.parse(text)
-        for code, _sev, msg in page.notes:
-            issues.append(finding(code, msg))
-        lines, grids, title, src = page.lines, page.grids, page.title, "html"
-        # prose readers see the tables' text too: a layout table around the article is a "grid"
+    binary = readers.sniff(data)  # PDF and Word files, by their first bytes
+    if binary is not None:
+        got = readers.read(binary, data)
+        rec["source"]["kind"] = got.kind
+        rec["source"]["traditional"] = got.traditional
+        issues.extend(finding(code, f"{rec['file']}: {msg}" if sev == "error" else msg) for code, sev, msg in got.notes)
+        if got.page is None:
+            return rec
+        lines, grids, title, src = got.page.lines, got.page.grids, got.page.title, "html"
         plain = "\n".join(_expand(ln, grids) for ln in lines if ln.strip())
     else:
-        rec["source"]["kind"] = "text"
-        lines, grids, title, src = text.split("\n"), [], None, "text"
-        plain = text
+        looks_html = html.is_html(data[:4096].decode("latin-1"))
+        try:
+            dec = decode(data, looks_html)
+        except NotText as exc:
+            code = "EMPTY_FILE" if "empty" in str(exc) else "NOT_TEXT"
+            return _err(rec, code, str(exc))
+        rec["source"]["encoding"] = dec.encoding
+        rec["source"]["traditional"] = dec.traditional
+        for code, _sev, msg in dec.notes:
+            issues.append(finding(code, msg))
+        if dec.traditional:
+            issues.append(
+                finding(
+                    "TRADITIONAL_CONVERTED",
+                    "the page is in traditional characters; labels and names were converted to simplified with OpenCC t2s",
+                )
+            )
+        text = dec.text
+        if looks_html or html.is_html(text):
+            rec["source"]["kind"] = "html"
+            page = html.parse(text)
+            for code, _sev, msg in page.notes:
+                issues.append(finding(code, msg))
+            lines, grids, title, src = page.lines, page.grids, page.title, "html"
+            # prose readers see the tables' text too: a layout table around the article is a "grid"
+            plain = "\n".join(_expand(ln, grids) for ln in lines if ln.strip())
+        else:
+            rec["source"]["kind"] = "text"
+            lines, grids, title, src = text.split("\n"), [], None, "text"
+            plain = text
     plain_compact = re.sub(r"[ \t|]+", " ", plain)
 
     # metadata

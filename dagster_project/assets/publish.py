@@ -1,0 +1,52 @@
+"""Publish: the run's build of the warehouse replaces the published file, once every gate passed.
+
+Downstream of every dbt model, so a blocking gate that fails anywhere (parsed layer, facts, marts)
+stops it and the published warehouse stays as it was. The work is `ingest.publish`.
+"""
+
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, MetadataValue, asset
+
+from ingest import PARSER_VERSION
+from ingest.lock import build_lock
+from ingest.publish import publish
+
+from ..partitions import yearly_partitions
+from ..resources import OgiPaths
+from .dbt import dbt_core_models, dbt_reporting_models
+
+PUBLISHED_WAREHOUSE = AssetKey("published_warehouse")
+
+
+@asset(
+    key=PUBLISHED_WAREHOUSE,
+    deps=sorted(dbt_core_models.keys | dbt_reporting_models.keys, key=lambda k: k.to_user_string()),
+    group_name="marts",
+    kinds={"duckdb"},
+    partitions_def=yearly_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    description=(
+        "The warehouse analysts open (data/warehouse.duckdb): the run's build, compacted and renamed over "
+        "the published file in one atomic step after every blocking gate passed. Open connections keep "
+        "the version they opened; new ones see this one."
+    ),
+)
+def published_warehouse(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeResult:
+    build = paths.build_path(context.run_id)
+    target = paths.warehouse_path()
+    if not build.exists():
+        context.log.info("this run built no warehouse: nothing to publish")
+        return MaterializeResult(metadata={"published": MetadataValue.bool(False)})
+    key_range = context.partition_key_range
+    with build_lock(paths.root(), f"publish, run {context.run_id[:8]}", log=context.log.info):
+        out = publish(build, target, context.run_id, (int(key_range.start), int(key_range.end)), PARSER_VERSION)
+    context.log.info(f"published {target} ({out.bytes_after:,} bytes; the build was {out.bytes_build:,})")
+    return MaterializeResult(
+        metadata={
+            "published": MetadataValue.bool(True),
+            "path": MetadataValue.path(str(target)),
+            "build_id": MetadataValue.text(out.build_id),
+            "bytes_before": MetadataValue.int(out.bytes_before),
+            "bytes_build": MetadataValue.int(out.bytes_build),
+            "bytes_after": MetadataValue.int(out.bytes_after),
+        }
+    )
