@@ -204,6 +204,7 @@ def render_form(truth: dict, rng: random.Random, style: str) -> tuple[bytes, dic
     elif style == "markdown_shredded":
         look = choose_look(truth, rng)
         pages, _lay = lay_out(doc, look)
+        meta["pages"] = len(pages)
         data = md_r.render(doc, pages, rng, meta).encode("utf-8")
     else:
         look = choose_look(truth, rng)
