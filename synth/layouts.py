@@ -32,6 +32,11 @@ def fmt_num(v) -> str:
     return str(v)
 
 
+# styles whose tables may print a zero as an empty cell (where the cell's place survives: a grid, a
+# pipe row, a ruled PDF table and the layout text of it, a Word table, a Markdown row)
+EMPTY_CELL_STYLES = ("html_table", "pipe", "pdf", "docx", "layout_text", "markdown_shredded")
+
+
 class Opts:
     """Per-document render options (label noise and cell noise)."""
 
@@ -49,7 +54,7 @@ class Opts:
         self.repeat_group = r() < 0.2  # 三、本年度办理结果 repeated after a page break
         self.split_labels = r() < 0.5  # 结果<br>纠正, 商业<br>企业
         self.fw_digits = r() < 0.08
-        self.empty_p = rng.choice([0.0, 0.0, 0.0, 0.3, 0.8]) if style in ("html_table", "pipe") else 0.0
+        self.empty_p = rng.choice([0.0, 0.0, 0.0, 0.3, 0.8]) if style in EMPTY_CELL_STYLES else 0.0
         self.yiqu = r() < 0.15  # 已取信息 instead of 已获取信息
         self.note = r() < 0.85  # (区分处理的,只计这一情形,不计其他情形)
         for flag in ("space_labels", "heji", "typo_fuyi", "repeat_group", "split_labels", "fw_digits"):

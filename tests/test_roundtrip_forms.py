@@ -35,7 +35,7 @@ from synth.renderers import hostile
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20250301
 # documents per form: enough to meet every layout variation a few times, small enough to stay fast
-N = {"pdf": 12, "docx": 8, "layout_text": 12, "reading_order": 12, "markdown_shredded": 12, "one_line": 12}
+N = {"pdf": 12, "docx": 6, "layout_text": 12, "reading_order": 12, "markdown_shredded": 12, "one_line": 12}
 COVER = {"GLUED_AMBIGUOUS", "CELL_UNREADABLE"}
 TABLES = ("table2", "table3", "table4")
 

@@ -110,7 +110,6 @@ def choose_look(truth: dict, rng: random.Random) -> Look:
         t2_first_col_wide=r() < 0.4,
         shade_sections=r() < 0.6,
         label_align=rng.choice(["left", "left", "center"]),
-        agency=truth["agency_name"],
     )
 
 
@@ -204,6 +203,7 @@ def render_form(truth: dict, rng: random.Random, style: str) -> tuple[bytes, dic
     elif style == "markdown_shredded":
         look = choose_look(truth, rng)
         pages, _lay = lay_out(doc, look)
+        meta["pages"] = len(pages)
         data = md_r.render(doc, pages, rng, meta).encode("utf-8")
     else:
         look = choose_look(truth, rng)

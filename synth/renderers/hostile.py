@@ -22,7 +22,7 @@ import zlib
 
 from ..truth import random_truth
 from .forms import build_doc, choose_look, lay_out
-from .paged import PAGE_H, PAGE_W, Layout, Look, Page, TableBlock
+from .paged import PAGE_H, PAGE_W, Layout, Look, Page
 from .pdf import canvas, draw_pages
 
 MB = 1 << 20
@@ -101,6 +101,7 @@ def _strokes(p: Page) -> list[tuple[float, float, float, float, float]]:
 
 
 def _raster(p: Page, rng: random.Random, dpi: int = 100):
+    # Pillow comes with pdfplumber (a runtime dependency)
     from PIL import Image, ImageDraw, ImageFilter
 
     sc = dpi / 72
@@ -180,7 +181,7 @@ def long_pdf(truth: dict, rng: random.Random, pages: int = 500) -> bytes:
         for p in sec.paras:
             lay.paragraph(p)
         for tb in sec.tables:
-            lay.table(TableBlock(tb.table, tb.grid, tb.tindex))
+            lay.table(tb)
     for s in doc.sign:
         lay.paragraph(s, align="right", role="sign")
     buf = io.BytesIO()
