@@ -123,7 +123,7 @@ def _warehouse_gate(suite: str, contract: DbtContract):
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths) -> AssetCheckResult:
         years = run_years(context)
-        df = read_warehouse(paths.run_warehouse(context.run_id), contract, years)
+        df = read_warehouse(paths.run_warehouse(context.run.run_id), contract, years)
         return gx_result(suite, df, paths.docs_dir(), f"{years[0]}-{years[-1]}")
 
     return _check

@@ -96,5 +96,4 @@ def print_summary(warehouse: Path) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))
     raise SystemExit(main())
