@@ -217,6 +217,8 @@ def snapshot(p: Pipeline) -> dict[str, list]:
     )
     out = {}
     for schema, name in tables:
+        if (schema, name) == ("marts", "build_info"):  # the stamp of each publish: differs by design
+            continue
         out[f"{schema}.{name}"] = sorted(p.query(f'select * from "{schema}"."{name}"'), key=repr)
     return out
 
