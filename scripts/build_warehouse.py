@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     from dagster_project.definitions import defs
     from dagster_project.jobs import range_tags
     from dagster_project.partitions import FIRST_YEAR, last_complete_year
+    from dagster_project.recovery import fail_orphaned_runs, process_tags
     from dagster_project.resources import OgiPaths
     from ingest.lock import build_lock
 
@@ -44,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     job = defs.resolve_job_def("warehouse_job")
     # one writer at a time on the data folder: a second `make run`, or a Dagster run, waits here
     with build_lock(paths.root(), "make run"), DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, tags=range_tags(args.first, args.last), raise_on_error=False)
+        for run_id in fail_orphaned_runs(instance):
+            print(f"run {run_id} was left STARTED by a build that died; marked failed")
+        tags = {**range_tags(args.first, args.last), **process_tags()}
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
     seconds = time.perf_counter() - t0
     failed_checks = [
         f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"

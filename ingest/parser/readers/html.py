@@ -67,6 +67,18 @@ _CELL_BREAK = {"br", "p", "div", "li"}
 # lxml refuses strings holding C0 control characters (a stray \x0b in a portal page would lose the
 # whole report); they carry no text, so they become spaces. Tab, newline and carriage return stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# libxml2 is quadratic in a tag's attribute count (80,000 attributes took 88 s); a tag that long holds
+# no text worth reading, so it keeps its name and loses its attributes before lxml sees it.
+_LONG_TAG = re.compile(r"<([a-zA-Z][\w:.-]{0,30})[^<>]{2000,}>")
+_SPAN_ATTR = re.compile(r"""\b(?:row|col)span\s*=\s*["']?\d{1,4}["']?""", re.I)
+
+
+def _short_tag(m: re.Match) -> str:
+    """The tag with its name and its row/col spans only (they shape the grid)."""
+    spans = _SPAN_ATTR.findall(m.group(0)[:100_000])[:2]
+    return "<" + " ".join([m.group(1), *spans]) + ">"
+
+
 _DATA_URI = re.compile(r"data:[a-zA-Z0-9.+/-]*;base64,[A-Za-z0-9+/=\s]{256,}")
 
 
@@ -177,6 +189,7 @@ def parse(text: str) -> Page:
     # which would cut the document short
     text = _DATA_URI.sub("data:,", text)
     text = _CONTROL.sub(" ", text)
+    text = _LONG_TAG.sub(_short_tag, text)
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
