@@ -14,7 +14,7 @@ SAMPLE_N    ?= 300
 SAMPLE_SEED ?= 20240101
 SAMPLE_YEARS ?= 2019-2024
 
-.PHONY: run test test-fast lint dev bench install manifest sample dagster-home clean
+.PHONY: run test test-fast lint dev bench fuzz install manifest sample dagster-home clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ dev: manifest dagster-home
 
 bench: install
 	$(BIN)/python -m synth.bench
+
+# 10,000 mangled reports through the parse workers: crashes, timeouts, peak memory (FUZZ_N to change)
+FUZZ_N ?= 10000
+fuzz: install
+	$(BIN)/python -m synth.fuzz --n $(FUZZ_N) --seed 1
 
 clean:
 	rm -rf dbt/target dbt/logs .dagster_home data/raw data/parsed data/docs data/synth data/warehouse.duckdb

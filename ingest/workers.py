@@ -46,6 +46,7 @@ class Outcome:
     code: str | None = None  # PARSE_TIMEOUT | PARSE_MEMORY | PARSE_CRASH when record is None
     reason: str | None = None
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # the worker's peak resident memory so far (it parses many files)
 
 
 def _vm_size_bytes() -> int:
@@ -85,13 +86,17 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             del data
             # parse_bytes turns every exception into a PARSE_ERROR record: a MemoryError there is the budget's
             if any(i["code"] == "PARSE_ERROR" and "MemoryError" in i["message"] for i in record["issues"]):
-                conn.send((key, "memory", None))
+                conn.send((key, "memory", None, _peak_mb()))
             else:
-                conn.send((key, "ok", record))
+                conn.send((key, "ok", record, _peak_mb()))
         except MemoryError:
-            conn.send((key, "memory", None))
+            conn.send((key, "memory", None, _peak_mb()))
         except Exception as exc:  # parse_bytes never raises; reading the object may
-            conn.send((key, "error", f"{type(exc).__name__}: {exc}"))
+            conn.send((key, "error", f"{type(exc).__name__}: {exc}", _peak_mb()))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 class _Worker:
@@ -150,6 +155,7 @@ class ParsePool:
                 pass
             w.kill()
         self.workers = []
+        _stop_helpers()
 
     def parse_many(self, tasks: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, Outcome]]:
         """Yield (key, Outcome) for every (key, file path, name) task, in completion order."""
@@ -180,18 +186,19 @@ class ParsePool:
                 outcome: Outcome | None = None
                 if w.conn in ready:
                     try:
-                        _key, kind, payload = w.conn.recv()
+                        _key, kind, payload, peak = w.conn.recv()
                         if kind == "ok":
-                            outcome = Outcome(payload, seconds=elapsed)
+                            outcome = Outcome(payload, seconds=elapsed, peak_rss_mb=peak)
                         elif kind == "memory":
                             outcome = Outcome(
                                 None,
                                 "PARSE_MEMORY",
                                 f"{name}: parsing needed more than the {self.memory_mb} MB memory budget per file",
                                 elapsed,
+                                peak,
                             )
                         else:
-                            outcome = Outcome(None, "PARSE_CRASH", f"{name}: cannot be read: {payload}", elapsed)
+                            outcome = Outcome(None, "PARSE_CRASH", f"{name}: cannot be read: {payload}", elapsed, peak)
                     except (EOFError, OSError):
                         w.proc.join(1)
                         code = w.proc.exitcode
@@ -217,3 +224,19 @@ class ParsePool:
                     self.workers[i].task = None
                     busy -= 1
                     yield key, outcome
+
+
+def _stop_helpers() -> None:
+    """Stop multiprocessing's fork server and resource tracker once the pool is done.
+
+    Both would otherwise outlive the step (the tracker even its parent, if the build is killed
+    later, e.g. during dbt), and a build must leave no process behind. They restart on demand.
+    multiprocessing has no public call for this; the private ones are guarded.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (getattr(forkserver, "_forkserver", None), getattr(resource_tracker, "_resource_tracker", None)):
+        stop = getattr(helper, "_stop", None)
+        if stop is not None:
+            with contextlib.suppress(Exception):
+                stop()

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,9 @@ import synth
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt"
-SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+SEEDS = FIXTURES / "seeds"
+EXPECTED = FIXTURES / "expected"
 MANIFEST = DBT_DIR / "target" / "manifest.json"
 
 # Nothing reaches the network: no dbt or Dagster usage statistics.
@@ -35,9 +39,47 @@ NO_YEAR_REPORT = """某某市某某局政府信息公开工作年度报告
 """
 
 
-def _dbt_executable() -> str:
+# --- helpers shared by the test modules (import them: `from conftest import ...`) -----------------
+def dbt_executable() -> str:
+    """The dbt beside this Python (the project's venv), else the one on PATH."""
     beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def nfkc(s):
+    """Names compare after NFKC (full-width and ASCII brackets are the same name)."""
+    return unicodedata.normalize("NFKC", s) if isinstance(s, str) else s
+
+
+def limit_memory(max_bytes: int):
+    """A preexec_fn capping a child process's address space."""
+
+    def _limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+    return _limit
+
+
+def put_landing(root: Path, rel: str, data: bytes | str) -> Path:
+    """Write a file under <root>/landing/."""
+    path = root / "landing" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def fake_parse(data: bytes, file: str) -> dict:
+    """A stand-in parser for the raw step: 'year=YYYY' gives the year; 'boom' raises; 'bin' is fatal."""
+    text = data.decode("utf-8", "replace")
+    if "boom" in text:
+        raise RuntimeError("boom")
+    if text.startswith("bin"):
+        return {
+            "report_year": None,
+            "issues": [{"code": "NOT_TEXT", "severity": "error", "message": f"{file}: binary"}],
+        }
+    year = int(text.split("year=")[1][:4]) if "year=" in text else None
+    return {"report_year": year, "issues": []}
 
 
 def ensure_dbt_manifest() -> None:
@@ -48,7 +90,7 @@ def ensure_dbt_manifest() -> None:
     )
     if MANIFEST.exists() and MANIFEST.stat().st_mtime >= newest:
         return
-    subprocess.run([_dbt_executable(), "parse", "--profiles-dir", ".", "--quiet"], cwd=DBT_DIR, check=True)
+    subprocess.run([dbt_executable(), "parse", "--profiles-dir", ".", "--quiet"], cwd=DBT_DIR, check=True)
 
 
 def pytest_configure(config):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import re
-from pathlib import Path
+
+from conftest import ROOT
 
 from dagster_project.partitions import last_complete_year as partition_last_year
 from dagster_project.partitions import yearly_partitions
 from ingest import calendar, changes, landing
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_last_complete_year_is_decided_in_china():

@@ -13,29 +13,22 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ROOT, SEEDS, dbt_executable
 
 from ingest import calendar, flatten, landing
 from ingest.parser import labels
 
-ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt"
-SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 LAST_COMPLETE_YEAR = calendar.last_complete_year()
 
 HZ_EMERGENCY = "杭州市应急管理局"
 CHIZHOU = "池州市人民防空办公室"
 BINJIANG = "杭州高新区(滨江)行政服务中心"
 SHENGZHOU = "嵊州市人民政府办公室"
-
-
-def _dbt_executable() -> str:
-    local = Path(sys.executable).with_name("dbt")
-    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
 
 
 def dbt_vars(partition_vars: dict | None = None) -> dict:
@@ -60,7 +53,7 @@ class Warehouse:
         )
         all_vars = dbt_vars(vars)
         cmd = [
-            _dbt_executable(),
+            dbt_executable(),
             *args,
             "--project-dir",
             str(DBT_DIR),
@@ -618,7 +611,7 @@ def test_dbt_without_the_calendar_vars_fails(tmp_path):
     env = dict(os.environ, OGI_DATA_DIR=str(tmp_path), OGI_WAREHOUSE=str(tmp_path / "w.duckdb"))
     proc = subprocess.run(
         [
-            _dbt_executable(),
+            dbt_executable(),
             "compile",
             "--select",
             "dim_year",

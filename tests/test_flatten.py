@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from pathlib import Path
 
 import pyarrow.parquet as pq
+from conftest import SEEDS
 
 import ingest
 from ingest import flatten
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def _record(**over):

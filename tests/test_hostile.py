@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import socket
 import subprocess
 import sys
@@ -18,10 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, limit_memory
 
 import synth
 
-ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 60
 MEM_BYTES = 3 * 1024**3
 
@@ -31,10 +30,6 @@ API_SNIPPET = (
     "rec = ingest.parse_bytes(open(p, 'rb').read(), p)\n"
     "sys.stdout.write(json.dumps(rec, ensure_ascii=False) + '\\n')\n"
 )
-
-
-def _limits():
-    resource.setrlimit(resource.RLIMIT_AS, (MEM_BYTES, MEM_BYTES))
 
 
 def _run(path: Path, mode: str) -> tuple[dict, float, str]:
@@ -48,7 +43,7 @@ def _run(path: Path, mode: str) -> tuple[dict, float, str]:
         cwd=ROOT,
         capture_output=True,
         timeout=TIMEOUT_S,
-        preexec_fn=_limits,
+        preexec_fn=limit_memory(MEM_BYTES),
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     dt = time.monotonic() - t0

@@ -6,37 +6,16 @@ import datetime as dt
 import os
 import random
 import shutil
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import SEEDS, fake_parse
+from conftest import put_landing as put
 
 from ingest import changes, landing
 
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 T0 = dt.datetime(2026, 1, 2, 3, 4, 5)
 T1 = dt.datetime(2026, 2, 3, 4, 5, 6)
-
-
-def fake_parse(data: bytes, file: str) -> dict:
-    """A stand-in parser: 'year=YYYY' in the bytes gives the year; 'boom' raises; 'bin' is fatal."""
-    text = data.decode("utf-8", "replace")
-    if "boom" in text:
-        raise RuntimeError("boom")
-    if text.startswith("bin"):
-        return {
-            "report_year": None,
-            "issues": [{"code": "NOT_TEXT", "severity": "error", "message": f"{file}: binary"}],
-        }
-    year = int(text.split("year=")[1][:4]) if "year=" in text else None
-    return {"report_year": year, "issues": []}
-
-
-def put(root: Path, rel: str, data: bytes | str) -> Path:
-    path = root / "landing" / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode() if isinstance(data, str) else data)
-    return path
 
 
 def rows(table) -> dict[str, dict]:

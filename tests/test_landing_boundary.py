@@ -6,28 +6,15 @@ import datetime as dt
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS, fake_parse
+from conftest import put_landing as put
 
 from ingest import landing
 from ingest.workers import ParsePool
 
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 T0 = dt.datetime(2026, 1, 2, 3, 4, 5)
-
-
-def fake_parse(data: bytes, file: str) -> dict:
-    text = data.decode("utf-8", "replace")
-    year = int(text.split("year=")[1][:4]) if "year=" in text else None
-    return {"report_year": year, "issues": []}
-
-
-def put(root: Path, rel: str, data: bytes | str) -> Path:
-    path = root / "landing" / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode() if isinstance(data, str) else data)
-    return path
 
 
 def statuses(result) -> dict[str, tuple[str, str | None]]:

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -31,7 +32,6 @@ from synth import prose, random_truth
 from synth.layouts import Cell as SCell
 from synth.layouts import Opts, t2_tables, t3_table, t4_table
 
-ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "fixtures" / "real_forms"
 HUAIAN = REAL / "01_huaian_city_2024.pdf"
 TEMPLATE = REAL / "02_blank_template_2021.docx"

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ROOT
+
 from ingest import reference
 from ingest.parser import labels
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "dbt" / "seeds"
 REGENERATE = "run `python -m ingest.reference write-seeds dbt/seeds`"
 

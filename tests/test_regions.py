@@ -5,15 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import random
-from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEEDS
 
 from ingest import regions as R
 
-ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "tests" / "fixtures" / "expected"
-SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def _seed_rows(name: str) -> list[dict[str, str]]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import random
-import unicodedata
 
 import pytest
+from conftest import nfkc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,10 +23,6 @@ ARITH = {"T3_COLUMN_BALANCE", "T3_OUTCOME_SUM", "T3_ROW_SUM", "T4_TOTAL"}
 NARRATIVE_REQUIRED = {"requests_received"}
 
 
-def _nfkc(s):
-    return unicodedata.normalize("NFKC", s) if isinstance(s, str) else s
-
-
 def mismatches(truth: dict, meta: dict, rec: dict) -> list[str]:
     """Every way the parser's record differs from the truth the document was rendered from."""
     out: list[str] = []
@@ -34,7 +30,7 @@ def mismatches(truth: dict, meta: dict, rec: dict) -> list[str]:
     for k in ("report_year", "format_version"):
         if rec.get(k) != truth[k]:
             out.append(f"{k}: expected {truth[k]!r}, got {rec.get(k)!r}")
-    if _nfkc(rec.get("agency_name")) != _nfkc(truth["agency_name"]):
+    if nfkc(rec.get("agency_name")) != nfkc(truth["agency_name"]):
         out.append(f"agency_name: expected {truth['agency_name']!r}, got {rec.get('agency_name')!r}")
     tables_expected = meta["style"] != "prose_only"
     ambiguous = {tuple(x) for x in meta.get("glued_ambiguous", [])}

@@ -18,30 +18,23 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
-import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from conftest import ROOT, limit_memory, nfkc
 
 import ingest
 import synth
 from synth.renderers import hostile
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = 20250301
 # documents per form: enough to meet every layout variation a few times, small enough to stay fast
 N = {"pdf": 12, "docx": 6, "layout_text": 12, "reading_order": 12, "markdown_shredded": 12, "one_line": 12}
 COVER = {"GLUED_AMBIGUOUS", "CELL_UNREADABLE"}
 TABLES = ("table2", "table3", "table4")
-
-
-def _nfkc(s):
-    return unicodedata.normalize("NFKC", s) if isinstance(s, str) else s
 
 
 def _covered(rec: dict, table: str, row: str, col: str) -> bool:
@@ -81,7 +74,7 @@ def cell_check(truth: dict, rec: dict) -> tuple[Counter, list[str]]:
 
 def _meta_errors(truth: dict, rec: dict) -> list[str]:
     out = []
-    if _nfkc(rec.get("agency_name")) != _nfkc(truth["agency_name"]):
+    if nfkc(rec.get("agency_name")) != nfkc(truth["agency_name"]):
         out.append(f"agency_name: expected {truth['agency_name']!r}, got {rec.get('agency_name')!r}")
     if rec.get("report_year") != truth["report_year"]:
         out.append(f"report_year: expected {truth['report_year']!r}, got {rec.get('report_year')!r}")
@@ -127,10 +120,6 @@ API_SNIPPET = (
 )
 
 
-def _limits():
-    resource.setrlimit(resource.RLIMIT_AS, (MEM_BYTES, MEM_BYTES))
-
-
 @pytest.fixture(scope="module")
 def hostile_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("hostile_forms")
@@ -151,7 +140,7 @@ def test_hostile_attachment(hostile_dir, name):
         cwd=ROOT,
         capture_output=True,
         timeout=TIMEOUT_S,
-        preexec_fn=_limits,
+        preexec_fn=limit_memory(MEM_BYTES),
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     dt = time.monotonic() - t0

@@ -9,14 +9,13 @@ import random
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import synth
 from ingest.parser import labels as L
 
-ROOT = Path(__file__).resolve().parents[1]
 N = 400
 
 
