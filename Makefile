@@ -53,9 +53,9 @@ test: lint manifest dagster-home
 	$(BIN)/dagster definitions validate -w workspace.yaml
 	$(BIN)/python -m pytest --durations=15
 
-# The development loop: parser, GX, pure functions; no Dagster/dbt end-to-end runs.
+# The development loop: parser, GX, pure functions; no dbt or Dagster runs, 200 round-trip examples.
 test-fast: manifest
-	$(BIN)/python -m pytest -m "not slow" -q
+	OGI_ROUNDTRIP_EXAMPLES=200 $(BIN)/python -m pytest -m "not slow" -q --durations=5
 
 # The Dagster UI on http://127.0.0.1:3000 (local only).
 dev: manifest dagster-home

@@ -83,6 +83,7 @@ def test_a_damaged_docx_is_an_error_not_a_crash():
     assert any(i["severity"] == "error" for i in rec["issues"])
 
 
+@pytest.mark.slow
 def test_a_bounded_fuzz_run_finds_no_crash_hang_or_blow_up():
     out = fuzz.run(n=250, seed=20240101, timeout=20, memory_mb=1536, workers=2)
     assert out["cases"] == 250
