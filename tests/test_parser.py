@@ -13,7 +13,7 @@ from opencc import OpenCC
 
 import ingest
 from ingest.parser import labels as L
-from ingest.parser.solver import split_glued
+from ingest.parser.solver import SumRule, readings
 from ingest.parser.tokens import split_word
 
 FIX = Path(__file__).parent / "fixtures"
@@ -90,13 +90,14 @@ def test_glued_digits_recovered_by_arithmetic(seed: Path) -> None:
 
 
 def test_glued_splits() -> None:
-    check = lambda v: sum(v[:6]) == v[6]  # noqa: E731
-    assert [c for c, _ in split_glued(["640020470"], 7, check)] == [[64, 0, 0, 2, 0, 4, 70]]
-    # a negative number glued in
-    assert [c for c, _ in split_glued(["1-20"], 3)] == [[1, -2, 0]]
+    row = (SumRule(tuple(range(6)), 6),)
+    assert [v for v, _ in readings(["640020470"], 7, row).readings] == [(64, 0, 0, 2, 0, 4, 70)]
+    # a negative number glued in, allowed only where the table allows one
+    assert [v for v, _ in readings(["1-20"], 3, signed={1}).readings] == [(1, -2, 0)]
+    assert readings(["1-20"], 3).readings == []
     # more than one reading: all are returned, so the caller can say so
-    assert len(split_glued(["1041"], 3)) == 2
-    assert split_glued(["00"], 3) == []
+    assert len(readings(["1041"], 3).readings) == 2
+    assert readings(["00"], 3).readings == []
 
 
 def test_ambiguous_glue_is_a_warning_not_a_silent_guess() -> None:
@@ -105,8 +106,11 @@ def test_ambiguous_glue_is_a_warning_not_a_silent_guess() -> None:
         "行政许可1041\n三、收到和处理政府信息公开申请情况\n"
     )
     rec = ingest.parse_bytes(("某某市某某局2020年政府信息公开工作年度报告\n" + text).encode(), "x.txt")
-    codes = {i["code"] for i in rec["issues"]}
-    assert "GLUED_AMBIGUOUS" in codes
+    amb = [i for i in rec["issues"] if i["code"] == "GLUED_AMBIGUOUS"]
+    assert amb
+    # 1|0|41 or 10|4|1: no first reading is kept; the cells are null and the candidates listed
+    assert rec["table2"]["licensing"] == {"prior_year_items": None, "change": None, "decisions": None}
+    assert amb[0]["candidates"]["licensing.decisions"] == [1, 41]
 
 
 def test_word_scanner() -> None:

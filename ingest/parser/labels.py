@@ -311,3 +311,42 @@ GROUP_PREFIX = re.compile(
 )
 GROUP_BY_WORD = {"不予公开": "denied", "无法提供": "unable", "不予处理": "rejected", "其他处理": "other"}
 GROUP_WORD_ONLY = re.compile(r"^(?P<g>不予公开|无法提供|不予处理|其他处理)")
+
+# 三、本年度办理结果: the label that opens the outcome rows (and closes any group before it)
+RESULT_GROUP = re.compile(r"^(?:三[、.]?)?本年度?办理结果")
+# A label fragment that starts a new label (numbering); any other fragment may continue the one
+# before it (a label printed over two lines).
+_STARTS = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、]|\(\d{1,2}\))")
+
+
+def starts_label(label: str) -> bool:
+    """Whether a clean label fragment opens a new label (it carries numbering)."""
+    return bool(_STARTS.match(label))
+
+
+# Table 4's header words beyond the result and proceeding labels, and the words that show a header
+# of results is present at all.
+T4_HEADER_WORD = re.compile(r"行政诉讼|行政法?复议")
+T4_RESULT_WORD = re.compile(r"维持|审结")
+# Table 2's sub-table openers: 第二十条第(一)项 …
+T2_SECTION = re.compile(r"^第二十条")
+
+# Placeholder column headers that PDF-to-Markdown converters print (数据1 … 数据6, 列1, Column 3):
+# the digits are part of the header word, never a value.
+PLACEHOLDER_HEADER_WORD = re.compile(r"(?:数据|数值|列|栏|字段|column|col|data)$", re.IGNORECASE)
+
+# A page number printed on its own line inside a table (text taken out of a PDF): -4-, — 4 —,
+# 第4页, 第 4 页 共 6 页, 4/6, Page 4.
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
+    r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
+    re.IGNORECASE,
+)
+
+# Where the table part of a page starts when no section heading is printed before it.
+SPAN_ANCHOR = re.compile("第二十条第|本年新收|申请人情况|\ue000TABLE")
+# A section heading printed in the middle of a line (`…监督保障。 二、主动公开政府信息情况`).
+MIDLINE_HEADING = re.compile(
+    r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
+    r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)"
+)

@@ -1,19 +1,24 @@
 """Token stream -> tables 2, 3 and 4 with the provenance of every cell.
 
 The extractors do not rely on a table's header lining up with its rows (real pages break that all
-the time): a row is a run of label tokens followed by a run of values, the row's key comes from the
-labels (through `ingest.labels`), and the values are taken in the canonical column order. When the
-separators between values were lost, the digits are split with the arithmetic the table obeys.
+the time). A region's tokens become chunks: a run of values and the labels printed before it. A
+chunk's row key comes from its labels (through `ingest.labels`); when labels are missing, shredded
+or out of place, the template's row order may place the rows, but only when the row count is the
+template's and the arithmetic confirms it. Every way a chunk can be read (glued digits split, blank
+cells that vanished from PDF text put back, a block printed column by column, chunks printed out of
+order) is a candidate reading, and `solver.solve` keeps the readings that satisfy the whole table's
+arithmetic together. What the evidence does not decide is null, with a finding listing the candidates.
 """
 
 from __future__ import annotations
 
-import re
+import itertools
+import statistics
 from dataclasses import dataclass, field
 
 from . import labels as L
+from . import solver as S
 from .findings import finding
-from .solver import Values, read_values, t3_check, t4_check
 from .tokens import EMPTY, LABEL, NUM, Token
 
 
@@ -34,6 +39,9 @@ class Extracted:
     cells: list[CellOut] = field(default_factory=list)
     issues: list[dict] = field(default_factory=list)
     layout: str | None = None
+
+
+_NO_LOC = {"src": None, "src_table": None, "src_row": None, "src_col": None, "src_line": None}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -66,22 +74,6 @@ def split_regions(tokens: list[Token]) -> dict[str, list[Token]]:
     return regions
 
 
-def _runs(tokens: list[Token]):
-    """Yield (labels, values) pairs: a run of labels followed by a run of num/empty tokens."""
-    labels: list[Token] = []
-    values: list[Token] = []
-    for t in tokens:
-        if t.kind == LABEL:
-            if values:
-                yield labels, values
-                labels, values = [], []
-            labels.append(t)
-        else:
-            values.append(t)
-    if labels or values:
-        yield labels, values
-
-
 def _layout(tokens: list[Token]) -> str:
     if not tokens:
         return "none"
@@ -91,92 +83,376 @@ def _layout(tokens: list[Token]) -> str:
     return "text"
 
 
-def _cells_out(table: str, keys: list[tuple[str, str]], v: Values) -> list[CellOut]:
-    """One CellOut per value read; `keys` gives the (row, column) of each value position."""
-    out = []
-    for i, (row, col) in enumerate(keys):
-        val = v.values[i]
-        if val is None:
-            continue
-        tok = v.tokens[i] if i < len(v.tokens) else None
-        loc = (
-            tok.loc()
-            if tok is not None
-            else {"src": None, "src_table": None, "src_row": None, "src_col": None, "src_line": None}
-        )
-        out.append(CellOut(table, row, col, val, tok.text if tok is not None else "", i in v.empties, loc))
+def _row_of(t: Token) -> tuple:
+    """The printed row a token stands in: a grid row, or a text line."""
+    return (t.table, t.row) if t.line is None else (None, t.line)
+
+
+# ------------------------------------------------------------------------------------------------
+# Chunks: runs of values and the labels printed before them
+
+
+@dataclass
+class Chunk:
+    labels: list[Token]  # label tokens printed since the previous chunk
+    tokens: list[Token]  # the values (num / empty tokens), in printed order
+    rows: int = 1  # table rows the chunk holds (a block printed one cell per line holds several)
+    tails: list[Token] = field(default_factory=list)  # a label's continuation printed after the values
+    key: str | None = None
+
+
+def _chunks(tokens: list[Token], n: int) -> list[Chunk]:
+    out: list[Chunk] = []
+    labels: list[Token] = []
+    run: list[Token] = []
+
+    def close() -> None:
+        nonlocal labels, run
+        if run:
+            for i, (toks, rows) in enumerate(_split_run(run, n)):
+                out.append(Chunk(labels if i == 0 else [], toks, rows))
+            labels, run = [], []
+
+    for t in tokens:
+        if t.kind == LABEL:
+            close()
+            labels.append(t)
+        else:
+            run.append(t)
+    close()
+    if labels:
+        out.append(Chunk(labels, [], 0))
+    # a label's continuation printed after the values: the unnumbered labels that open the next chunk
+    for a, b in itertools.pairwise(out):
+        for t in b.labels:
+            if L.starts_label(L.clean(t.text)):
+                break
+            a.tails.append(t)
     return out
 
 
-def _value_issues(table: str, what: str, keys: list[tuple[str, str]], v: Values) -> list[dict]:
-    """Findings about how the values of one row (`what`) were read; keys as in _cells_out."""
-    names = [f"{r}.{c}" for r, c in keys]
+def _split_run(run: list[Token], n: int) -> list[tuple[list[Token], int]]:
+    """A run of values -> (tokens, rows) pieces: one printed row each, or a block of rows printed
+    one cell per line."""
+    groups: list[list[Token]] = []
+    for t in run:
+        if groups and _row_of(groups[-1][-1]) == _row_of(t):
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    if len(groups) > 1 and all(len(g) == 1 for g in groups):
+        groups = [run]  # one cell per line: the run is one row, or a block of whole rows
+        if len(run) > n and len(run) % n == 0:
+            return [(run, len(run) // n)]
+        return [(run, 1)]
+    out: list[tuple[list[Token], int]] = []
+    for g in groups:
+        if len(g) > n and len(g) % n == 0 and all(t.kind == NUM for t in g):
+            out.extend((g[i : i + n], 1) for i in range(0, len(g), n))
+        else:
+            out.append((g, 1))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Readings of one chunk
+
+
+@dataclass
+class Reading:
+    values: tuple
+    owners: tuple  # per value: index into the chunk's tokens, None for a blank that vanished
+    how: str  # "as printed" | "glued" | "blanks" | "by position" | "column by column" | "reordered"
+
+
+@dataclass
+class ChunkReadings:
+    readings: list[Reading]
+    complete: bool = True
+    extra: int = 0  # values printed beyond the cells
+    tokens: list[Token] = field(default_factory=list)  # the tokens owners index into
+
+
+def _is_multi(t: Token) -> bool:
+    s = t.text.lstrip("+-")
+    return t.kind == NUM and "." not in s and (len(s) > 1 or any(c in "+-" for c in s))
+
+
+def _trim(toks: list[Token], n: int) -> list[Token]:
+    r = list(toks)
+    while len(r) > n and r and r[-1].kind == EMPTY:
+        r.pop()
+    while len(r) > n and r and r[0].kind == EMPTY:
+        r.pop(0)
+    return r
+
+
+def chunk_readings(
+    toks: list[Token],
+    n: int,
+    rules: tuple[S.SumRule, ...] = (),
+    signed: frozenset[int] = frozenset(),
+    columns: list[float] | None = None,
+    metric: str = "x",
+) -> ChunkReadings:
+    """Every candidate reading of a run of value tokens as n cells.
+
+    Printed in full: one reading. Fewer values than cells: a glued digit run is split; on text taken
+    out of a PDF (words with positions, or one value per line) blank cells may have vanished, so they
+    are put back: where the columns' positions are known from the table's full rows, each value goes to
+    its column; otherwise every placement is a candidate."""
+    r = _trim(toks, n)
+    signed_glue = any(t.kind == NUM and any(c in "+-" for c in t.text[1:]) for t in r)
+    if len(r) == n and not signed_glue:
+        return ChunkReadings([Reading(tuple(_val(t) for t in r), tuple(range(n)), "as printed")], tokens=r)
+    if len(r) > n:
+        nonempty = [t for t in r if t.kind == NUM]
+        use = nonempty if len(nonempty) == n else r[:n]
+        return ChunkReadings(
+            [Reading(tuple(_val(t) for t in use), tuple(range(n)), "as printed")], extra=len(r) - n, tokens=use
+        )
+    core = list(r)
+    while core and core[-1].kind == EMPTY:
+        core.pop()
+    if not core:
+        return ChunkReadings([], tokens=r)
+    texts = ["" if t.kind == EMPTY else t.text for t in core]
+    positioned = all(t.x >= 0 for t in core if t.kind == NUM)
+    one_per_line = len({_row_of(t) for t in core}) == len(core) > 1
+    separate = len([t for t in core if t.kind == NUM]) >= 2 and (positioned or one_per_line)
+    if separate and columns is not None and all(t.kind == NUM for t in core):
+        placed = _place(core, columns, metric)
+        if placed is not None:
+            vals = [0] * n
+            own: list = [None] * n
+            for i, c in enumerate(placed):
+                vals[c] = _val(core[i])
+                own[c] = i
+            return ChunkReadings([Reading(tuple(vals), tuple(own), "by position")], tokens=core)
+    results: list[Reading] = []
+    complete = True
+    if separate:  # each printed value one number; blank cells vanished
+        en = S.readings(["" if t.kind == EMPTY else _one(t.text) for t in core], n, rules, signed, gaps=True)
+        if en.checked and en.readings:
+            results = [Reading(v, o, "blanks") for v, o in en.readings]
+            complete = en.complete
+    if not results and any(_is_multi(t) for t in core) and all("." not in t.text for t in core):
+        for cand in [core, r] if len(core) != len(r) else [core]:
+            en = S.readings(["" if t.kind == EMPTY else t.text for t in cand], n, rules, signed)
+            if en.readings or not en.complete:
+                results = [Reading(v, o, "glued") for v, o in en.readings]
+                complete = en.complete
+                return ChunkReadings(results, complete, tokens=cand)
+    if not results and separate:
+        en = S.readings(texts, n, (), signed, gaps=True)
+        results = [Reading(v, o, "blanks") for v, o in en.readings]
+        complete = en.complete
+    return ChunkReadings(results, complete, tokens=core)
+
+
+def _one(text: str) -> str:
+    """A printed value taken as one number: '1-20' stays two (a sign starts a number)."""
+    return text
+
+
+def _val(t: Token):
+    return 0 if t.kind == EMPTY else S.num(t.text)
+
+
+def _place(core: list[Token], columns: list[float], metric: str) -> list[int] | None:
+    """Columns of positioned values from the columns' centres; None when a value is not clearly in
+    one column or two values fall in the same one."""
+    if len(columns) < 2:
+        return None
+    gap = min(b - a for a, b in itertools.pairwise(columns))
+    if gap <= 0:
+        return None
     out = []
-    if v.empties:
-        cells = [names[i] for i in v.empties]
-        out.append(
-            finding("CELL_EMPTY", f"{table} {what}: {len(cells)} cell(s) printed empty, read as 0", table, cells)
-        )
-    if v.glued == "unique":
-        out.append(
-            finding(
-                "GLUED_SPLIT",
-                f"{table} {what}: separators between numbers were lost; the only split that "
-                f"satisfies the table's arithmetic was used",
-                table,
-                names,
-            )
-        )
-    elif v.glued == "ambiguous":
-        used = "the first of them was used" if v.values[0] is not None else "the cells are left empty (null)"
-        out.append(
-            finding(
-                "GLUED_AMBIGUOUS",
-                f"{table} {what}: separators between numbers were lost and {v.alternatives} "
-                f"different splits are possible; {used}",
-                table,
-                names,
-            )
-        )
-    if v.short:
-        miss = [names[i] for i, x in enumerate(v.values) if x is None]
-        if miss:
-            out.append(
+    for t in core:
+        c = _centre(t, metric)
+        best = min(range(len(columns)), key=lambda i: abs(columns[i] - c))
+        if abs(columns[best] - c) > gap * 0.45:
+            return None
+        if out and best <= out[-1]:
+            return None
+        out.append(best)
+    return out
+
+
+def _centre(t: Token, metric: str) -> float:
+    return (t.x + t.x2) / 2 if metric == "x" else (t.xd + t.xd2) / 2
+
+
+def column_centres(chunks: list[list[Token]], n: int) -> tuple[dict[int, list[float]], str] | None:
+    """Per page, the centre of each of n columns from the rows printed in full on one text line
+    (PDF layout text). The measure (characters or display width) whose columns line up best is used."""
+    full = [
+        c
+        for c in chunks
+        if len(c) == n and all(t.kind == NUM and t.x >= 0 for t in c) and len({_row_of(t) for t in c}) == 1
+    ]
+    if not full:
+        return None
+    best = None
+    for metric in ("x", "xd"):
+        pages: dict[int, list[list[float]]] = {}
+        for c in full:
+            pages.setdefault(c[0].page, []).append([_centre(t, metric) for t in c])
+        spread = 0.0
+        cents: dict[int, list[float]] = {}
+        for p, rows in pages.items():
+            cols = list(zip(*rows))
+            cents[p] = [statistics.median(col) for col in cols]
+            spread += sum(statistics.median(abs(v - m) for v in col) for col, m in zip(cols, cents[p]))
+        if best is None or spread < best[0]:
+            best = (spread, cents, metric)
+    assert best is not None
+    return best[1], best[2]
+
+
+# ------------------------------------------------------------------------------------------------
+# Solving a table and reporting how
+
+
+def _slot_for(cells: list[tuple], cr: ChunkReadings) -> S.Slot:
+    return S.Slot(tuple(cells), [r.values for r in cr.readings], cr.complete)
+
+
+def _emit(
+    table: str,
+    what: list[str],
+    slots: list[tuple[list[tuple], ChunkReadings]],
+    res: S.Result,
+) -> tuple[list[CellOut], list[dict], bool]:
+    """Cells and findings from a solved table. `what`: a name per slot for the messages."""
+    cells: list[CellOut] = []
+    issues: list[dict] = []
+    glued = False
+    for si, ((keys, cr), name) in enumerate(zip(slots, what)):
+        names = [f"{r}.{c}" for r, c in keys]
+        allowed = res.allowed[si]
+        hows = {cr.readings[i].how for i in allowed} if allowed else {r.how for r in cr.readings}
+        is_glued = "glued" in hows
+        glued = glued or is_glued
+        chosen = cr.readings[allowed[0]] if len(allowed) >= 1 else None
+        empties = []
+        for i, (row, col) in enumerate(keys):
+            v = res.values.get((row, col))
+            if v is None or chosen is None:
+                continue
+            # the token the value came from: the same in every reading still allowed, else the first
+            oi = chosen.owners[i]
+            tok = cr.tokens[oi] if oi is not None and oi < len(cr.tokens) else None
+            empty = tok is None or tok.kind == EMPTY
+            if empty:
+                empties.append(names[i])
+            loc = tok.loc() if tok is not None else (cr.tokens[0].loc() if cr.tokens else dict(_NO_LOC))
+            cells.append(CellOut(table, row, col, v, tok.text if tok is not None else "", empty, loc))
+        if empties:
+            issues.append(
                 finding(
-                    "CELL_UNREADABLE",
-                    f"{table} {what}: {len(miss)} of {len(keys)} cells could not be read",
-                    table,
-                    miss,
+                    "CELL_EMPTY", f"{table} {name}: {len(empties)} cell(s) printed empty, read as 0", table, empties
                 )
             )
-    if v.extra:
-        out.append(
-            finding(
-                "EXTRA_VALUES",
-                f"{table} {what}: {v.extra} more value(s) than columns; the first {len(keys)} were used",
-                table,
-                names,
+        undecided = [names[i] for i, k in enumerate(keys) if res.values.get(k) is None]
+        if len(cr.readings) > 1 or not cr.complete or (is_glued and cr.readings):
+            if not undecided:
+                kind = "glued digits split" if is_glued else "blank cells placed"
+                if hows & {"column by column", "reordered"}:
+                    kind = "values printed out of order placed"
+                issues.append(
+                    finding(
+                        "GLUED_SPLIT",
+                        f"{table} {name}: {kind}; of {len(cr.readings)} reading(s) the printing allows, exactly one "
+                        f"satisfies the table's arithmetic",
+                        table,
+                        names,
+                    )
+                )
+            else:
+                cands = [list(cr.readings[i].values) for i in (allowed or range(len(cr.readings)))]
+                shown = " | ".join(str(c) for c in cands[:6]) + (
+                    f" | … ({len(cands)} in all)" if len(cands) > 6 else ""
+                )
+                why = "the search was cut at its budget; " if (not cr.complete or res.exhausted) else ""
+                per_cell = "; ".join(f"{nm}: {res.candidates.get(keys[names.index(nm)], [])}" for nm in undecided[:8])
+                issues.append(
+                    finding(
+                        "GLUED_AMBIGUOUS",
+                        f"{table} {name}: the printed values can be read in more than one way that satisfies "
+                        f"the table's arithmetic; {why}the {len(undecided)} undecided cell(s) are null. "
+                        f"Candidate readings: {shown}. Per cell: {per_cell}",
+                        table,
+                        undecided,
+                        candidates={nm: res.candidates.get(keys[names.index(nm)], []) for nm in undecided},
+                    )
+                )
+        elif not cr.readings:
+            issues.append(
+                finding("CELL_UNREADABLE", f"{table} {name}: {len(keys)} cells could not be read", table, names)
             )
-        )
-    return out
+        elif undecided:
+            issues.append(
+                finding(
+                    "CELL_UNREADABLE",
+                    f"{table} {name}: {len(undecided)} of {len(keys)} cells could not be read",
+                    table,
+                    undecided,
+                )
+            )
+        if cr.extra:
+            issues.append(
+                finding(
+                    "EXTRA_VALUES",
+                    f"{table} {name}: {cr.extra} more value(s) than columns; the first {len(keys)} were used",
+                    table,
+                    names,
+                )
+            )
+    return cells, issues, glued
 
 
 # ------------------------------------------------------------------------------------------------
 # Table 3
 
 
+def t3_constraints(rows: list[str], fmt: str | None) -> list[S.Constraint]:
+    """The spec's arithmetic for the rows present: each row's total, each column's balance and outcome sum."""
+    cols = L.T3_COLS
+    out = [S.Constraint(f"T3_ROW_SUM {r}", tuple((r, c) for c in L.T3_APPLICANT_COLS), ((r, "total"),)) for r in rows]
+    present = set(rows)
+    if {"new_received", "carried_over", "total_processed", "carried_forward"} <= present:
+        out += [
+            S.Constraint(
+                f"T3_COLUMN_BALANCE {c}",
+                (("new_received", c), ("carried_over", c)),
+                (("total_processed", c), ("carried_forward", c)),
+            )
+            for c in cols
+        ]
+    leaves = L.T3_OUTCOME_ROWS_2019 if fmt == "2019" else L.T3_OUTCOME_ROWS_2021
+    if "total_processed" in present and all(k in present for k in leaves):
+        out += [
+            S.Constraint(f"T3_OUTCOME_SUM {c}", tuple((k, c) for k in leaves), (("total_processed", c),)) for c in cols
+        ]
+    return out
+
+
+_T3_RULES = (S.SumRule(tuple(range(6)), 6),)
+
+
 def _t3_key(labels: list[Token], group: str | None) -> tuple[str | None, str | None, bool]:
     """(row key, new group, whether the last label was a bare group label)."""
     key = None
     bare_group = False
-    for t in labels:
-        lab = L.clean(t.text)
+    frags = [L.clean(t.text) for t in labels]
+    for i, lab in enumerate(frags):
         m = L.GROUP_PREFIX.match(lab)
         rest = lab
         if m and m.end() > 0:
             if m.group("g"):
                 group = L.GROUP_BY_WORD[m.group("g")]
-            elif re.match(r"^(?:三[、.]?)?本年度?办理结果", lab):
+            elif L.RESULT_GROUP.match(lab):
                 group = None
             rest = lab[m.end() :]
         else:
@@ -189,52 +465,146 @@ def _t3_key(labels: list[Token], group: str | None) -> tuple[str | None, str | N
             continue
         bare_group = False
         k = L.match_t3_row(rest, group)
+        if k is None and i + 1 < len(frags) and not L.starts_label(frags[i + 1]):
+            # a label printed over two lines: 1、申请人无正当理由逾期不补 / 正、行政机关不再处理…
+            k = L.match_t3_row(rest + frags[i + 1], group)
         if k is not None:
             key = k
-            if k in (
-                "new_received",
-                "carried_over",
-                "total_processed",
-                "carried_forward",
-                "granted",
-                "partially_granted",
-            ):
-                group = None
+            group = _group_after(k, group)
     return key, group, bare_group
 
 
-def extract_t3(tokens: list[Token]) -> Extracted:
+def _group_after(key: str, group: str | None) -> str | None:
+    """The outcome group a row leaves open: its own for a leaf of (三)…(六), none after the others."""
+    g = L.TABLE3_ROWS[key][1]
+    return g if g in ("denied", "unable", "rejected", "other") and key != "other_total" else None
+
+
+def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     cols = L.T3_COLS
-    table: dict[str, dict] = {}
-    cells: list[CellOut] = []
-    issues: list[dict] = []
+    chunks = _chunks(tokens, 7)
     group: str | None = None
-    glued = False
-    dupes: dict[str, int] = {}
-    for labs, vals in _runs(tokens):
-        key, group, bare_group = _t3_key(labs, group)
-        if not vals or (not any(t.kind == NUM for t in vals) and not labs):
-            continue
+    rows: list[Chunk] = []
+    for ch in chunks:
+        key, group, bare_group = _t3_key(ch.labels, group)
         if bare_group and group == "other":
             key = "other_total"
-        if key is None:
+        if key is None and ch.tails:
+            key2, _g, _b = _t3_key(ch.labels + ch.tails, group)
+            if key2 is not None:
+                key, group = key2, _group_after(key2, group)
+        if not ch.tokens or (not any(t.kind == NUM for t in ch.tokens) and not ch.labels and ch.rows == 1):
             continue
-        if not any(t.kind == NUM for t in vals):
+        if not any(t.kind == NUM for t in ch.tokens):
             # a row printed all empty means zeros; a header cell (合计) followed by blank cells does not
-            header_like = key == "total_processed" and not any("七" in t.text for t in labs)
-            if header_like or len(vals) < 7:
+            header_like = key == "total_processed" and not any("七" in t.text for t in ch.labels)
+            if header_like or len(ch.tokens) < 7:
                 continue
-        v = read_values(vals, 7, t3_check)
-        if key in table:
-            dupes[key] = dupes.get(key, 0) + 1
-            continue
-        glued = glued or v.glued is not None
-        table[key] = dict(zip(cols, v.values))
-        keys = [(key, c) for c in cols]
-        cells.extend(_cells_out("table3", keys, v))
-        issues.extend(_value_issues("table3", key, keys, v))
+        ch.key = key
+        rows.append(ch)
+    if not rows:
+        return Extracted(None)
+
+    # the template: from the rows' own labels, else the format the year implies, else the row count
+    keyed = {c.key for c in rows if c.key}
+    nrows = sum(c.rows for c in rows)
+    if keyed & {"other_no_correction", "other_unpaid_fee", "other_other"}:
+        fmt = "2021"
+    elif "other_total" in keyed:
+        fmt = "2019"
+    elif fmt_hint in ("2019", "2021"):
+        fmt = fmt_hint
+    else:
+        fmt = "2019" if nrows == len(L.T3_ROWS_2019) else "2021"
+    template = L.T3_ROWS_2019 if fmt == "2019" else L.T3_ROWS_2021
+
+    # readings of each chunk; where full rows show the columns' positions, blanks are placed by them
+    cent = column_centres([c.tokens for c in rows if c.rows == 1], 7)
+    readings: list[ChunkReadings] = []
+    for ch in rows:
+        if ch.rows == 1:
+            columns = metric = None
+            if cent is not None:
+                pages, metric = cent
+                columns = pages.get(ch.tokens[0].page) if ch.tokens else None
+            readings.append(chunk_readings(ch.tokens, 7, _T3_RULES, columns=columns, metric=metric or "x"))
+        else:
+            readings.append(_block_readings(ch.tokens, ch.rows, 7, _T3_RULES))
+
+    # labels as printed
+    by_label: list[list[str | None]] = [[c.key] + [None] * (c.rows - 1) for c in rows]
+    flat_label = [k for ks in by_label for k in ks]
+    complete_in_order = flat_label == template
+    choice = "labels"
+    by_position: list[list[str | None]] | None = None
+    if not complete_in_order and nrows == len(template):
+        it = iter(template)
+        by_position = [[next(it) for _ in range(c.rows)] for c in rows]
+
+    def build(assign: list[list[str | None]]):
+        slots: list[tuple[list[tuple], ChunkReadings]] = []
+        names: list[str] = []
+        seen: dict[str, int] = {}
+        dupes: dict[str, int] = {}
+        dropped = 0
+        for ks, cr in zip(assign, readings):
+            if any(k is None for k in ks) or any(k in seen for k in ks):
+                for k in ks:
+                    if k is not None and k in seen:
+                        dupes[k] = dupes.get(k, 0) + 1
+                if any(k is None for k in ks):
+                    dropped += 1
+                continue
+            for k in ks:
+                seen[k] = 1
+            slots.append(([(k, c) for k in ks for c in cols], cr))
+            names.append(ks[0] if len(ks) == 1 else f"{ks[0]}…{ks[-1]}")
+        present = list(seen)
+        cons = t3_constraints(present, fmt)
+        res = S.solve([_slot_for(cells, cr) for cells, cr in slots], cons)
+        return slots, names, res, dupes, dropped, present
+
+    slots, names, res, dupes, dropped, present = build(by_label)
+    issues: list[dict] = []
+    if by_position is not None:
+        p_slots, p_names, p_res, _d, _dr, p_present = build(by_position)
+        n_cons = len(t3_constraints(p_present, fmt))
+        label_ok = not res.broken and not dropped and not dupes and len(present) == len(template)
+        if not p_res.broken and not p_res.exhausted and n_cons and not label_ok:
+            flat_pos = [k for ks in by_position for k in ks]
+            moved = [
+                f"{p}" + (f" (label read as {lbl})" if lbl else " (no label)")
+                for p, lbl in zip(flat_pos, flat_label)
+                if p != lbl
+            ]
+            slots, names, res, dupes, dropped, present = p_slots, p_names, p_res, {}, 0, p_present
+            choice = "position"
+            issues.append(
+                finding(
+                    "ROWS_BY_POSITION",
+                    f"table3: {nrows} value rows, the {fmt} template's row count; their labels are missing, "
+                    f"shredded or out of place, so the rows were assigned in the template's order, which every "
+                    f"check of the table's arithmetic confirms. Rows placed: " + ", ".join(moved[:12]),
+                    "table3",
+                    [f"{m.split(' ')[0]}.total" for m in moved],
+                )
+            )
+    table: dict[str, dict] = {}
+    for cells_, _cr in slots:
+        for r, c in cells_:
+            table.setdefault(r, {})[c] = res.values.get((r, c))
     if not table:
         return Extracted(None)
+    cells, more, glued = _emit("table3", names, slots, res)
+    issues.extend(more)
+    if dropped and choice == "labels":
+        issues.append(
+            finding(
+                "CELL_UNREADABLE",
+                f"table3: {dropped} row(s) of values without a label that names them were not used",
+                "table3",
+            )
+        )
     if dupes:
         issues.append(
             finding(
@@ -247,6 +617,21 @@ def extract_t3(tokens: list[Token]) -> Extracted:
         )
     layout = "glued" if glued else _layout(tokens)
     return Extracted(table, cells, issues, layout)
+
+
+def _block_readings(toks: list[Token], rows: int, n: int, rules: tuple[S.SumRule, ...]) -> ChunkReadings:
+    """A block of whole rows printed one cell per line: row by row, or column by column."""
+    vals = tuple(_val(t) for t in toks)
+    block_rules = tuple(
+        S.SumRule(tuple(p + k * n for p in r.parts), r.total + k * n) for k in range(rows) for r in rules
+    )
+    out = [Reading(vals, tuple(range(len(toks))), "as printed")]
+    order = S.transpose_block(list(range(len(toks))), rows, n)
+    tv = tuple(vals[i] for i in order)
+    if tv != vals:
+        out.append(Reading(tv, tuple(order), "column by column"))
+    ok = [r for r in out if all(sum(r.values[p] for p in br.parts) == r.values[br.total] for br in block_rules)]
+    return ChunkReadings(ok or out, tokens=toks)
 
 
 def complete_t3(table: dict, fmt: str | None) -> tuple[dict, list[dict]]:
@@ -287,8 +672,21 @@ def complete_t3(table: dict, fmt: str | None) -> tuple[dict, list[dict]]:
 # Table 4
 
 
-def extract_t4(tokens: list[Token]) -> Extracted:
-    order: list[str] = []
+def t4_rules(order: list[str]) -> tuple[S.SumRule, ...]:
+    ti = order.index("total")
+    parts = tuple(i for i in range(5) if i != ti)
+    return tuple(S.SumRule(tuple(p + 5 * g for p in parts), ti + 5 * g) for g in range(3))
+
+
+def t4_constraints() -> list[S.Constraint]:
+    parts = [r for r in L.T4_RESULTS if r != "total"]
+    return [S.Constraint(f"T4_TOTAL {p}", tuple((p, r) for r in parts), ((p, "total"),)) for p in L.T4_PROCS]
+
+
+def extract_t4(tokens: list[Token], prose: dict | None = None) -> Extracted:
+    """`prose`: numbers the report's prose states (narrative keys), used only to choose between
+    readings that satisfy the arithmetic equally."""
+    order: list[tuple[str, tuple]] = []
     last_header = -1
     for i, t in enumerate(tokens):
         if t.kind != LABEL:
@@ -296,41 +694,111 @@ def extract_t4(tokens: list[Token]) -> Extracted:
         lab = L.clean(t.text)
         r = L.match("t4_result", lab)
         if r is not None:
-            order.append(r)
-            last_header = i
-        elif L.match("t4_proc", lab) is not None or "行政诉讼" in lab:
-            last_header = i
-    has_header = bool(order) or any(t.kind == LABEL and ("维持" in t.text or "审结" in t.text) for t in tokens)
+            order.append((r, _row_of(t)))
+            last_header = max(last_header, i)
+        elif L.match("t4_proc", lab) is not None or L.T4_HEADER_WORD.search(lab):
+            last_header = max(last_header, i)
+    has_header = bool(order) or any(t.kind == LABEL and L.T4_RESULT_WORD.search(t.text) for t in tokens)
     if last_header < 0 or not has_header:
         return Extracted(None)
+    # a header printed in another order than the template's, when its five words stand in one row
     res_order = L.T4_RESULTS
-    if len(order) >= 5 and sorted(order[:5]) == sorted(L.T4_RESULTS) and order[:5] != L.T4_RESULTS:
-        res_order = order[:5]
+    first5 = [r for r, _ in order[:5]]
+    if (
+        len(order) >= 5
+        and sorted(first5) == sorted(L.T4_RESULTS)
+        and first5 != L.T4_RESULTS
+        and len({row for _, row in order[:5]}) == 1
+    ):
+        res_order = first5
+    # values start after the first header word: in reading-order text they interleave with the header
+    first_header = next(
+        i
+        for i, t in enumerate(tokens)
+        if t.kind == LABEL
+        and (
+            L.match("t4_result", L.clean(t.text)) is not None
+            or L.match("t4_proc", L.clean(t.text)) is not None
+            or L.T4_HEADER_WORD.search(L.clean(t.text))
+        )
+    )
     # padding cells on the header's own lines/rows are not values
-    header_lines = {(t.table, t.row, t.line) for t in tokens[: last_header + 1] if t.kind == LABEL}
-    run: list[Token] = []
-    for t in tokens[last_header + 1 :]:
-        if t.kind == EMPTY and (t.table, t.row, t.line) in header_lines:
+    header_rows = {_row_of(t) for t in tokens[: last_header + 1] if t.kind == LABEL}
+    num_rows = {_row_of(t) for t in tokens if t.kind == NUM}
+    chunks: list[list[Token]] = [[]]
+    seps: list[list[Token]] = []  # the labels printed between consecutive chunks
+    between: list[Token] = []
+    n_num = 0
+    for t in tokens[first_header + 1 :]:
+        if t.kind == EMPTY and _row_of(t) in header_rows and _row_of(t) not in num_rows:
             continue
         if t.kind == LABEL:
             # a label after a full row ends the table, unless it names the next proceeding's row
-            # (a table printed one proceeding per row)
-            if sum(1 for x in run if x.kind == NUM) >= 15 and L.match("t4_proc", L.clean(t.text)) is None:
+            if n_num >= 15 and L.match("t4_proc", L.clean(t.text)) is None:
                 break
+            between.append(t)
             continue
-        run.append(t)
+        if between and chunks[-1]:
+            chunks.append([])
+            seps.append(between)
+        between = []
+        if t.kind == NUM:
+            n_num += 1
+        chunks[-1].append(t)
+    chunks = [c for c in chunks if c]
+    run = [t for c in chunks for t in c]
     if not any(t.kind == NUM for t in run) and len(run) < 15:
         return Extracted(None)  # the header without its row of numbers: the table was lost
-    check, partial = t4_check(res_order)
-    v = read_values(run, 15, check, partial)
+    # pieces separated by more than proceeding names (结果 / 维持 / 总计 …) were printed out of order
+    shuffled = len(run) <= 15 and any(
+        L.match("t4_proc", L.clean(t.text)) is None and not L.T4_HEADER_WORD.search(L.clean(t.text))
+        for sep in seps
+        for t in sep
+    )
+    rules = t4_rules(res_order)
+    cr = _reordered_readings(chunks, 15, rules) if shuffled and len(chunks) <= 7 else chunk_readings(run, 15, rules)
     keys = [(p, r) for p in L.T4_PROCS for r in res_order]
+    prefer = []
+    if prose and prose.get("reconsideration_total") is not None:
+        prefer.append((("reconsideration", "total"), prose["reconsideration_total"]))
+    res = S.solve([_slot_for(keys, cr)], t4_constraints(), prefer=prefer)
     table = {p: {r: None for r in L.T4_RESULTS} for p in L.T4_PROCS}
-    for (p, r), val in zip(keys, v.values):
-        table[p][r] = val
-    cells = _cells_out("table4", keys, v)
-    issues = _value_issues("table4", "row of 15 values", keys, v)
-    layout = "glued" if v.glued else _layout(run)
+    for p, r in keys:
+        table[p][r] = res.values.get((p, r))
+    cells, issues, glued = _emit("table4", ["row of 15 values"], [(keys, cr)], res)
+    if shuffled and len(res.allowed[0]) >= 1 and any(cr.readings[i].how == "reordered" for i in res.allowed[0]):
+        decided = sum(1 for k in keys if res.values.get(k) is not None)
+        issues.append(
+            finding(
+                "ROWS_BY_POSITION",
+                f"table4: the values are printed in {len(chunks)} pieces among the header's words (text taken "
+                f"out of a PDF in reading order); the pieces were put in the order the arithmetic (and the "
+                f"prose) accepts; {decided} of 15 cells decided",
+                "table4",
+            )
+        )
+    layout = "glued" if glued else _layout(run)
     return Extracted(table, cells, issues, layout)
+
+
+def _reordered_readings(chunks: list[list[Token]], n: int, rules) -> ChunkReadings:
+    """Readings of values printed in pieces whose order was lost: every order of the pieces."""
+    seen: dict[tuple, Reading] = {}
+    complete = True
+    flat = [t for c in chunks for t in c]
+    at = {id(t): i for i, t in enumerate(flat)}
+    for perm in S.chunk_orders(chunks):
+        toks = [t for k in perm for t in chunks[k]]
+        cr = chunk_readings(toks, n, rules)
+        complete = complete and cr.complete
+        in_order = list(perm) == sorted(perm)
+        for r in cr.readings:
+            if r.values in seen and not in_order:
+                continue
+            owners = tuple(None if o is None else at[id(cr.tokens[o])] for o in r.owners)
+            how = r.how if r.how != "as printed" else ("as printed" if in_order else "reordered")
+            seen[r.values] = Reading(r.values, owners, how)
+    return ChunkReadings(list(seen.values()), complete, tokens=flat)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -338,63 +806,87 @@ def extract_t4(tokens: list[Token]) -> Extracted:
 
 
 def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
-    table: dict[str, dict] = {}
-    cells: list[CellOut] = []
-    issues: list[dict] = []
-    header: list[str] = []
+    """Items and their measures. A sub-table's values usually follow the item's label; in text taken
+    out of a PDF in reading order they may come before it (a run of values right after the header)."""
+    events: list[tuple[str, object]] = []  # ("header", [measures]) | ("item", key) | ("values", toks) | ("end", None)
     header_open = False
-    item: str | None = None
-    vals: list[Token] = []
-
-    def finish():
-        nonlocal item, vals
-        if item is None:
-            return
-        measures = (
-            header or L.TABLE2_LAYOUT.get(fmt_hint or "2021", {}).get(item) or L.TABLE2_LAYOUT["2019"].get(item, [])
-        )
-        # a row printed all empty is zeros; only `change` (本年增/减) may be negative
-        if measures and (any(t.kind == NUM for t in vals) or len(vals) >= len(measures)) and item not in table:
-            signed = [i for i, m in enumerate(measures) if m == "change"]
-
-            def check(v):
-                return all(x >= 0 for i, x in enumerate(v) if i not in signed)
-
-            v = read_values(vals, len(measures), check)
-            table[item] = dict(zip(measures, v.values))
-            keys = [(item, m) for m in measures]
-            cells.extend(_cells_out("table2", keys, v))
-            issues.extend(_value_issues("table2", item, keys, v))
-        item, vals = None, []
-
     for t in tokens:
         if t.kind == LABEL:
             lab = L.clean(t.text)
             ms = L.find_all("t2_measure", lab)
             if ms:
-                finish()
-                if not header_open:
-                    header = []
-                    header_open = True
-                header.extend(m for m in ms if m not in header)
+                if header_open and events and events[-1][0] == "header":
+                    cur = events[-1][1]
+                    assert isinstance(cur, list)
+                    cur.extend(m for m in ms if m not in cur)
+                else:
+                    events.append(("header", list(ms)))
+                header_open = True
                 continue
             header_open = False
             it = L.match("t2_item", lab)
             if it is not None:
-                finish()
-                item = it
+                events.append(("item", it))
                 continue
-            if lab.startswith("第二十条") or lab == "信息内容":
-                finish()
-                if lab.startswith("第二十条"):
-                    header = []
+            if L.T2_SECTION.match(lab):
+                events.append(("section", None))
                 continue
-            finish()
+            events.append(("other", None))
         else:
-            header_open = False if t.kind == NUM else header_open
-            if item is not None:
+            if t.kind == NUM:
+                header_open = False
+            if events and events[-1][0] == "values":
+                vals = events[-1][1]
+                assert isinstance(vals, list)
                 vals.append(t)
-    finish()
+            else:
+                events.append(("values", [t]))
+    # pair items with values: after the label, or (values first) before it
+    pairs: list[tuple[str, list[Token], list[str]]] = []
+    header: list[str] = []
+    i = 0
+    values_first = False
+    while i < len(events):
+        kind, obj = events[i]
+        if kind == "header":
+            assert isinstance(obj, list)
+            header = obj
+            nxt = events[i + 1] if i + 1 < len(events) else None
+            values_first = bool(nxt and nxt[0] == "values" and any(t.kind == NUM for t in nxt[1]))  # type: ignore[union-attr]
+        elif kind == "section":
+            header = []
+            values_first = False
+        elif kind == "item":
+            assert isinstance(obj, str)
+            toks: list[Token] = []
+            if values_first:
+                prev = events[i - 1] if i else None
+                if prev and prev[0] == "values":
+                    toks = prev[1]  # type: ignore[assignment]
+            else:
+                nxt = events[i + 1] if i + 1 < len(events) else None
+                if nxt and nxt[0] == "values":
+                    toks = nxt[1]  # type: ignore[assignment]
+            pairs.append((obj, toks, header))
+        i += 1
+    table: dict[str, dict] = {}
+    cells: list[CellOut] = []
+    issues: list[dict] = []
+    for item, vals, hdr in pairs:
+        measures = hdr or L.TABLE2_LAYOUT.get(fmt_hint or "2021", {}).get(item) or L.TABLE2_LAYOUT["2019"].get(item, [])
+        # a row printed all empty is zeros; only `change` (本年增/减) may be negative
+        if not measures or item in table:
+            continue
+        if not (any(t.kind == NUM for t in vals) or len(vals) >= len(measures)):
+            continue
+        signed = frozenset(i for i, m in enumerate(measures) if m == "change")
+        cr = chunk_readings(vals, len(measures), (), signed)
+        keys = [(item, m) for m in measures]
+        res = S.solve([_slot_for(keys, cr)], [])
+        table[item] = {m: res.values.get((item, m)) for m in measures}
+        c, more, _g = _emit("table2", [item], [(keys, cr)], res)
+        cells.extend(c)
+        issues.extend(more)
     if not table:
         return Extracted(None)
     return Extracted(table, cells, issues, _layout(tokens))
