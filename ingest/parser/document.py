@@ -284,7 +284,7 @@ def _parse(data: bytes, rec: dict) -> dict:
         issues.extend(miss)
     rec["table2"], rec["table3"], rec["table4"] = t2x.table, t3, t4x.table
     for x in (t2x, t3x, t4x):
-        issues.extend(x.issues)
+        issues.extend(tables.merge_splits(x.issues))
         for c in x.cells:
             rec["cells"].append(
                 {

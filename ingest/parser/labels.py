@@ -350,3 +350,66 @@ MIDLINE_HEADING = re.compile(
     r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
     r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)"
 )
+
+# --- the old statistics table (政府信息公开情况统计表, reports for 2008-2018) ---------------------
+# Row labels -> narrative keys (ingest.parser.narrative.KEYS). `ctx`: the proceeding a row such as
+# 被依法纠错数 belongs to, from the rows before it. Tried in order; matched after clean().
+STAT_PATTERNS: list[tuple[str, re.Pattern, str | None]] = [
+    ("proactive_items", re.compile(r"^(?:\(一\))?主动公开(?:政府)?信息(?:条)?数(?:量)?$"), None),
+    ("requests_received", re.compile(r"^(?:\(一\))?(?:收到|受理)(?:政府信息公开)?申请(?:总)?数(?:量)?$"), None),
+    ("requests_received", re.compile(r"^依申请公开(?:政府)?信息(?:申请)?(?:总)?数(?:量)?$"), None),
+    ("requests_answered", re.compile(r"^(?:\([二三]\))?申请(?:办结|答复)(?:总)?数(?:量)?$"), None),
+    ("requests_granted", re.compile(r"^(?:\d[.、])?同意公开(?:答复)?数$"), None),
+    ("requests_partially_granted", re.compile(r"^(?:\d[.、])?同意部分公开(?:答复)?数$"), None),
+    ("requests_denied", re.compile(r"^(?:\d[.、])?不同意公开(?:答复)?数$"), None),
+    (
+        "reconsideration_total",
+        re.compile(
+            r"^(?:[一二三四五六七八九十]+[、.])?(?:因政府信息公开申请)?(?:提起|申请)?行政复议(?:案件)?数(?:量)?$"
+        ),
+        None,
+    ),
+    (
+        "litigation_total",
+        re.compile(r"^(?:[一二三四五六七八九十]+[、.])?(?:因政府信息公开)?(?:提起)?行政诉讼(?:案件)?数(?:量)?$"),
+        None,
+    ),
+    ("reconsideration_corrected", re.compile(r"^(?:\([一二三]\))?被(?:依法)?纠(?:错|正)数$"), "reconsideration"),
+    ("litigation_lost", re.compile(r"^(?:\([一二三]\))?被(?:依法)?纠(?:错|正)数$|^败诉数$"), "litigation"),
+    (
+        "complaints_total",
+        re.compile(
+            r"^(?:[一二三四五六七八九十]+[、.])?(?:因政府信息公开)?(?:举报投诉|申诉|投诉举报)(?:案件)?数(?:量)?$"
+        ),
+        None,
+    ),
+    (
+        "info_processing_fee_yuan",
+        re.compile(r"^(?:[一二三四五六七八九十]+[、.])?依申请(?:提供|公开)(?:政府)?信息收取(?:的)?费用$"),
+        None,
+    ),
+]
+
+
+def match_stat(label: str, ctx: str | None) -> str | None:
+    """Narrative key of a clean statistics-table row label, or None."""
+    for key, rx, need in STAT_PATTERNS:
+        if need is not None and need != ctx:
+            continue
+        if rx.match(label):
+            return key
+    return None
+
+
+def after_last(kind: str, label: str) -> str:
+    """What a clean label holds after the last pattern of `kind` in it (a header glued to the
+    label that follows it)."""
+    end = 0
+    for pat in _BY_KIND.get(kind, ()):
+        for m in pat.regex.finditer(label):
+            end = max(end, m.end())
+    return label[end:]
+
+
+# A unit note printed after a header word: (单位:万元)
+UNIT_NOTE = re.compile(r"^\(单位[:：]?[^()]{0,6}\)")

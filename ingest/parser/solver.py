@@ -26,7 +26,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 LIMIT = 64  # readings kept per run
-BUDGET = 200_000  # search steps per run / per table
+BUDGET = 200_000  # search steps per run
+JOINT_BUDGET = 50_000  # search steps per joint search of a table
 
 
 def num(s: str):
@@ -148,6 +149,16 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget) -> Enumeration:
         if steps > budget or len(out) >= limit:
             cut = True
             return
+        if forced and pi < len(pieces):
+            # a total still to come is at least the sum of its parts read so far: it must fit in the
+            # digits left (every other cell still to come takes at least one digit, unless blank)
+            cells_left = n - len(acc)
+            room = digits_left[pi] - pos - (0 if gaps else cells_left - 1)
+            for i, f in forced.items():
+                if i >= len(acc):
+                    low = sum(acc[p] for p in f.parts if p < len(acc))
+                    if low > 0 and len(str(low)) > room:
+                        return
         if pi == len(pieces):
             if len(acc) == n:
                 out.append((tuple(acc), tuple(own)))
@@ -237,6 +248,7 @@ class Result:
     broken: list[str] = field(default_factory=list)  # constraints no combination of readings satisfies
     exhausted: bool = False  # the joint search ran out of budget; only per-slot agreement was used
     solutions: int = 0  # joint solutions counted (capped at SOLUTION_CAP)
+    checked: list[str] = field(default_factory=list)  # constraints whose cells could all be read
 
 
 SOLUTION_CAP = 1_000_000
@@ -245,7 +257,7 @@ SOLUTION_CAP = 1_000_000
 def solve(
     slots: Sequence[Slot],
     constraints: Sequence[Constraint],
-    budget: int = BUDGET,
+    budget: int = JOINT_BUDGET,
     prefer: Sequence[tuple[Cell, object]] = (),
 ) -> Result:
     """The joint readings of a table. `prefer`: (cell, value) statements from outside the table (the
@@ -337,7 +349,7 @@ def solve(
                 opts = sorted(v for v in vs if v is not None)
                 if opts:
                     candidates[c] = opts
-    return Result(values, allowed, candidates, broken, exhausted, count)
+    return Result(values, allowed, candidates, broken, exhausted, count, [k.name for k in active])
 
 
 def _holds(slots, where, allowed, k: Constraint) -> bool:
@@ -352,46 +364,42 @@ def _holds(slots, where, allowed, k: Constraint) -> bool:
 
 def _joint(slots, where, allowed, cons, budget) -> tuple[list[list[int]], int] | None:
     """Readings per slot that take part in some assignment satisfying every constraint in `cons`, and
-    the number of such assignments (capped). None when the search ran over `budget`."""
+    the number of such assignments (capped). None when the search ran over `budget`.
+
+    A dynamic programme over the slots the constraints touch, in order: the state is, for each
+    constraint whose cells are partly read, how far its left side is from its right side so far."""
     n = len(slots)
+    out = [list(a) for a in allowed]
     if not cons:
-        return [list(a) for a in allowed], _product(len(a) for a in allowed)
-    first: dict[int, int] = {}
-    last: dict[int, int] = {}
-    for ki, k in enumerate(cons):
-        ss = [where[c][0] for c in k.lhs + k.rhs]
-        first[ki], last[ki] = min(ss), max(ss)
-    # contribution of each reading of each slot to each constraint touching it
-    touching: list[list[int]] = [[] for _ in range(n)]
-    for ki in range(len(cons)):
-        for si in range(first[ki], last[ki] + 1):
-            touching[si].append(ki)
-    contrib: list[dict[int, tuple]] = []
-    for si in range(n):
-        d = {}
-        for r in allowed[si]:
-            vals = slots[si].readings[r]
-            row = []
-            for ki in touching[si]:
-                k = cons[ki]
-                v = 0
-                for c in k.lhs:
-                    if where[c][0] == si:
-                        v += vals[where[c][1]]
-                for c in k.rhs:
-                    if where[c][0] == si:
-                        v -= vals[where[c][1]]
-                row.append(v)
-            d[r] = tuple(row)
-        contrib.append(d)
-    # forward: layer[i] maps a state (residual of each open constraint, in `touching` order) to paths
+        return out, _product(len(a) for a in allowed)
+    # per constraint: signed cells per slot
+    terms: list[dict[int, list[tuple[int, int]]]] = []
+    for k in cons:
+        d: dict[int, list[tuple[int, int]]] = {}
+        for c in k.lhs:
+            si, ci = where[c]
+            d.setdefault(si, []).append((ci, 1))
+        for c in k.rhs:
+            si, ci = where[c]
+            d.setdefault(si, []).append((ci, -1))
+        terms.append(d)
+    order = sorted({si for d in terms for si in d})
+    last = [max(d) for d in terms]
+    first = [min(d) for d in terms]
     layers: list[dict[tuple, int]] = [{(): 1}]
     back: list[dict[tuple, list[tuple[tuple, int]]]] = []
     steps = 0
     open_before: list[int] = []
-    for si in range(n):
-        open_after = [ki for ki in touching[si] if last[ki] > si]
-        idx_before = {ki: i for i, ki in enumerate(open_before)}
+    for si in order:
+        here = [ki for ki in range(len(cons)) if si in terms[ki]]
+        open_after = [ki for ki in range(len(cons)) if first[ki] <= si < last[ki]]
+        closing = [ki for ki in here if last[ki] == si]
+        pos_before = {ki: i for i, ki in enumerate(open_before)}
+        # contribution of each reading to the constraints with cells here
+        contrib = {}
+        for r in allowed[si]:
+            vals = slots[si].readings[r]
+            contrib[r] = {ki: sum(vals[ci] * sg for ci, sg in terms[ki][si]) for ki in here}
         nxt: dict[tuple, int] = {}
         bk: dict[tuple, list[tuple[tuple, int]]] = {}
         for state, cnt in layers[-1].items():
@@ -399,35 +407,37 @@ def _joint(slots, where, allowed, cons, budget) -> tuple[list[list[int]], int] |
                 steps += 1
                 if steps > budget:
                     return None
-                cv = contrib[si][r]
-                resid = {}
-                for j, ki in enumerate(touching[si]):
-                    resid[ki] = (state[idx_before[ki]] if ki in idx_before else 0) + cv[j]
-                if any(resid[ki] != 0 for ki in touching[si] if last[ki] == si):
+                cv = contrib[r]
+                ok = True
+                for ki in closing:
+                    if (state[pos_before[ki]] if ki in pos_before else 0) + cv[ki] != 0:
+                        ok = False
+                        break
+                if not ok:
                     continue
-                ns = tuple(resid[ki] for ki in open_after)
+                ns = tuple((state[pos_before[ki]] if ki in pos_before else 0) + cv.get(ki, 0) for ki in open_after)
                 nxt[ns] = min(SOLUTION_CAP, nxt.get(ns, 0) + cnt)
                 bk.setdefault(ns, []).append((state, r))
+        if not nxt:
+            return [[] for _ in range(n)], 0
         layers.append(nxt)
         back.append(bk)
         open_before = open_after
-        if not nxt:
-            return [[] for _ in range(n)], 0
     count = layers[-1].get((), 0)
     if not count:
         return [[] for _ in range(n)], 0
     useful = {()}
-    out: list[list[int]] = [[] for _ in range(n)]
-    for si in range(n - 1, -1, -1):
+    for j in range(len(order) - 1, -1, -1):
         prev_useful = set()
         rs = set()
         for state in useful:
-            for pstate, r in back[si].get(state, ()):
+            for pstate, r in back[j].get(state, ()):
                 prev_useful.add(pstate)
                 rs.add(r)
-        out[si] = sorted(rs)
+        out[order[j]] = sorted(rs)
         useful = prev_useful
-    return out, count
+    others = [len(allowed[si]) for si in range(n) if si not in set(order)]
+    return out, min(SOLUTION_CAP, count * _product(others))
 
 
 def _product(xs) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import labels as L
 from . import solver as S
@@ -55,9 +55,13 @@ def split_regions(tokens: list[Token]) -> dict[str, list[Token]]:
     for t in tokens:
         if t.kind == LABEL:
             hit = None
+            rest = ""
             for name, rx in L.HEADINGS:
-                if rx.search(t.text):
+                m = rx.search(t.text)
+                if m:
                     hit = name
+                    # a heading glued to the table's first labels (a page flattened into one line)
+                    rest = t.text[m.end() :].lstrip("、,，:：")
                     break
             if hit is None:
                 for name, rx in L.ANCHORS:
@@ -68,6 +72,8 @@ def split_regions(tokens: list[Token]) -> dict[str, list[Token]]:
                 cur = None if hit == "end" else hit
                 if cur:
                     seen.add(cur)
+                    if len(rest) >= 2:
+                        regions[cur].append(replace(t, text=rest))
                 continue
         if cur is not None:
             regions[cur].append(t)
@@ -99,6 +105,15 @@ class Chunk:
     rows: int = 1  # table rows the chunk holds (a block printed one cell per line holds several)
     tails: list[Token] = field(default_factory=list)  # a label's continuation printed after the values
     key: str | None = None
+    named: list[str] = field(default_factory=list)  # every row key its labels name
+
+
+def _loose(ch: Chunk) -> bool:
+    """Whether no label of the chunk stands on the printed row (line, grid row) of its first value."""
+    if not ch.tokens:
+        return True
+    first = _row_of(ch.tokens[0])
+    return all(_row_of(t) != first for t in ch.labels + ch.tails)
 
 
 def _chunks(tokens: list[Token], n: int) -> list[Chunk]:
@@ -284,30 +299,57 @@ def _centre(t: Token, metric: str) -> float:
 
 
 def column_centres(chunks: list[list[Token]], n: int) -> tuple[dict[int, list[float]], str] | None:
-    """Per page, the centre of each of n columns from the rows printed in full on one text line
-    (PDF layout text). The measure (characters or display width) whose columns line up best is used."""
-    full = [
-        c
-        for c in chunks
-        if len(c) == n and all(t.kind == NUM and t.x >= 0 for t in c) and len({_row_of(t) for t in c}) == 1
+    """Per page, the centre of each of n columns of PDF layout text: from the rows printed in full on
+    one line, else from all the values of the page when they fall in exactly n clearly separate
+    columns. The measure (characters or display width) whose columns line up best is used."""
+    lines = [
+        c for c in chunks if c and all(t.kind == NUM and t.x >= 0 for t in c) and len({_row_of(t) for t in c}) == 1
     ]
-    if not full:
+    if not lines:
         return None
     best = None
     for metric in ("x", "xd"):
-        pages: dict[int, list[list[float]]] = {}
-        for c in full:
-            pages.setdefault(c[0].page, []).append([_centre(t, metric) for t in c])
+        pages: dict[int, list[list[Token]]] = {}
+        for c in lines:
+            pages.setdefault(c[0].page, []).append(c)
         spread = 0.0
         cents: dict[int, list[float]] = {}
         for p, rows in pages.items():
-            cols = list(zip(*rows))
-            cents[p] = [statistics.median(col) for col in cols]
-            spread += sum(statistics.median(abs(v - m) for v in col) for col, m in zip(cols, cents[p]))
-        if best is None or spread < best[0]:
+            full = [[_centre(t, metric) for t in c] for c in rows if len(c) == n]
+            if full:
+                cols = list(zip(*full))
+                cents[p] = [statistics.median(col) for col in cols]
+                spread += sum(statistics.median(abs(v - m) for v in col) for col, m in zip(cols, cents[p]))
+                continue
+            got = _clusters(sorted(_centre(t, metric) for c in rows for t in c), n)
+            if got is not None:
+                cents[p], sp = got
+                spread += sp
+        if cents and (best is None or (len(cents), -spread) > (len(best[1]), -best[0])):
             best = (spread, cents, metric)
-    assert best is not None
+    if best is None:
+        return None
     return best[1], best[2]
+
+
+def _clusters(xs: list[float], n: int) -> tuple[list[float], float] | None:
+    """n column centres from sorted positions, when the n-1 widest gaps clearly separate them."""
+    if len(xs) < n:
+        return None
+    gaps = sorted(range(len(xs) - 1), key=lambda i: xs[i + 1] - xs[i], reverse=True)
+    cuts = sorted(gaps[: n - 1])
+    if len(cuts) < n - 1:
+        return None
+    inner = xs[gaps[n - 1] + 1] - xs[gaps[n - 1]] if len(gaps) >= n else 0.0
+    if min(xs[i + 1] - xs[i] for i in cuts) < max(2.0 * inner, 3.0):
+        return None
+    groups, prev = [], 0
+    for c in cuts:
+        groups.append(xs[prev : c + 1])
+        prev = c + 1
+    groups.append(xs[prev:])
+    cents = [statistics.median(g) for g in groups]
+    return cents, sum(statistics.median(abs(v - m) for v in g) for g, m in zip(groups, cents))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -360,15 +402,7 @@ def _emit(
                 kind = "glued digits split" if is_glued else "blank cells placed"
                 if hows & {"column by column", "reordered"}:
                     kind = "values printed out of order placed"
-                issues.append(
-                    finding(
-                        "GLUED_SPLIT",
-                        f"{table} {name}: {kind}; of {len(cr.readings)} reading(s) the printing allows, exactly one "
-                        f"satisfies the table's arithmetic",
-                        table,
-                        names,
-                    )
-                )
+                issues.append(finding("GLUED_SPLIT", f"{name} ({kind}, {len(cr.readings)} candidate(s))", table, names))
             else:
                 cands = [list(cr.readings[i].values) for i in (allowed or range(len(cr.readings)))]
                 shown = " | ".join(str(c) for c in cands[:6]) + (
@@ -412,6 +446,31 @@ def _emit(
     return cells, issues, glued
 
 
+def merge_splits(issues: list[dict]) -> list[dict]:
+    """One GLUED_SPLIT finding per table, naming its rows, instead of one per row."""
+    out: list[dict] = []
+    by_table: dict[str, dict] = {}
+    for i in issues:
+        if i["code"] != "GLUED_SPLIT":
+            out.append(i)
+            continue
+        t = i["table"]
+        if t not in by_table:
+            by_table[t] = finding("GLUED_SPLIT", "", t, [])
+            by_table[t]["rows"] = []
+            out.append(by_table[t])
+        by_table[t]["rows"].append(i["message"])
+        by_table[t]["cells"].extend(i["cells"])
+    for t, f in by_table.items():
+        rows = f.pop("rows")
+        f["message"] = (
+            f"{t}: {len(rows)} row(s) printed without their separators or blank cells, or with values out of "
+            f"order; each was read the only way that satisfies the table's arithmetic together with the rest "
+            f"of the table (candidates before the table-wide checks): " + "; ".join(rows[:30])
+        )
+    return out
+
+
 # ------------------------------------------------------------------------------------------------
 # Table 3
 
@@ -441,8 +500,9 @@ def t3_constraints(rows: list[str], fmt: str | None) -> list[S.Constraint]:
 _T3_RULES = (S.SumRule(tuple(range(6)), 6),)
 
 
-def _t3_key(labels: list[Token], group: str | None) -> tuple[str | None, str | None, bool]:
-    """(row key, new group, whether the last label was a bare group label)."""
+def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = None):
+    """(row key, new group, whether the last label was a bare group label); `named` receives every
+    row key the labels name, in order (rows printed with no values name theirs and are passed)."""
     key = None
     bare_group = False
     frags = [L.clean(t.text) for t in labels]
@@ -471,6 +531,8 @@ def _t3_key(labels: list[Token], group: str | None) -> tuple[str | None, str | N
         if k is not None:
             key = k
             group = _group_after(k, group)
+            if named is not None:
+                named.append(k)
     return key, group, bare_group
 
 
@@ -485,14 +547,19 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     chunks = _chunks(tokens, 7)
     group: str | None = None
     rows: list[Chunk] = []
+    label_only: list[str] = []  # rows whose label stands with no value beside it
     for ch in chunks:
-        key, group, bare_group = _t3_key(ch.labels, group)
+        named: list[str] = []
+        key, group, bare_group = _t3_key(ch.labels, group, named)
+        label_only.extend(named[:-1] if ch.tokens else named)
         if bare_group and group == "other":
             key = "other_total"
+            named.append(key)
         if key is None and ch.tails:
             key2, _g, _b = _t3_key(ch.labels + ch.tails, group)
             if key2 is not None:
                 key, group = key2, _group_after(key2, group)
+                named.append(key)
         if not ch.tokens or (not any(t.kind == NUM for t in ch.tokens) and not ch.labels and ch.rows == 1):
             continue
         if not any(t.kind == NUM for t in ch.tokens):
@@ -501,9 +568,20 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
             if header_like or len(ch.tokens) < 7:
                 continue
         ch.key = key
+        ch.named = named
         rows.append(ch)
     if not rows:
         return Extracted(None)
+    # a label printed on a line of its own names one of the rows after it, but not which when more
+    # than one follows unlabelled (labels shredded out of a PDF table): it does not place them
+    weak = 0
+    for i, ch in enumerate(rows):
+        if ch.key is None or not _loose(ch):
+            continue
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if ch.rows > 1 or (nxt is not None and not nxt.named):
+            ch.key = None
+            weak += 1
 
     # the template: from the rows' own labels, else the format the year implies, else the row count
     keyed = {c.key for c in rows if c.key}
@@ -589,6 +667,20 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
                     [f"{m.split(' ')[0]}.total" for m in moved],
                 )
             )
+    # a row whose every cell was blank prints nothing but its label in PDF text: zeros, when the
+    # table's arithmetic, complete with them, holds
+    blank_rows = [k for k in dict.fromkeys(label_only) if k in template and k not in present]
+    pdf_like = any(t.x >= 0 for c in rows for t in c.tokens) or any(c.rows > 1 for c in rows)
+    if blank_rows and pdf_like and not res.broken:
+        z_slots = slots + [
+            ([(k, c) for c in cols], ChunkReadings([Reading((0,) * 7, (None,) * 7, "blanks")])) for k in blank_rows
+        ]
+        z_present = present + blank_rows
+        z_cons = t3_constraints(z_present, fmt)
+        z_res = S.solve([_slot_for(cells, cr) for cells, cr in z_slots], z_cons)
+        if not z_res.broken and len(z_res.checked) == len(z_cons) > len(t3_constraints(present, fmt)):
+            slots, res, present = z_slots, z_res, z_present
+            names = names + blank_rows
     table: dict[str, dict] = {}
     for cells_, _cr in slots:
         for r, c in cells_:
@@ -619,19 +711,46 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     return Extracted(table, cells, issues, layout)
 
 
-def _block_readings(toks: list[Token], rows: int, n: int, rules: tuple[S.SumRule, ...]) -> ChunkReadings:
-    """A block of whole rows printed one cell per line: row by row, or column by column."""
-    vals = tuple(_val(t) for t in toks)
-    block_rules = tuple(
-        S.SumRule(tuple(p + k * n for p in r.parts), r.total + k * n) for k in range(rows) for r in rules
-    )
-    out = [Reading(vals, tuple(range(len(toks))), "as printed")]
-    order = S.transpose_block(list(range(len(toks))), rows, n)
-    tv = tuple(vals[i] for i in order)
-    if tv != vals:
-        out.append(Reading(tv, tuple(order), "column by column"))
-    ok = [r for r in out if all(sum(r.values[p] for p in br.parts) == r.values[br.total] for br in block_rules)]
-    return ChunkReadings(ok or out, tokens=toks)
+def _block_readings(
+    toks: list[Token], rows: int, n: int, rules: tuple[S.SumRule, ...], limit: int = S.LIMIT, budget: int = 50_000
+) -> ChunkReadings:
+    """Whole rows printed one cell per line: each row in order, or a block of m rows printed column
+    by column (reading-order text out of a PDF), in any succession; each row's own sums must hold
+    unless no succession satisfies them."""
+    vals = [_val(t) for t in toks]
+
+    def row_ok(r: list) -> bool:
+        return all(sum(r[p] for p in rule.parts) == r[rule.total] for rule in rules)
+
+    found: dict[tuple, Reading] = {}
+    steps = 0
+    cut = False
+
+    def rec(p: int, acc: list[int], how: str) -> None:
+        nonlocal steps, cut
+        steps += 1
+        if steps > budget or len(found) >= limit:
+            cut = True
+            return
+        if p == len(vals):
+            key = tuple(vals[i] for i in acc)
+            if key not in found:
+                found[key] = Reading(key, tuple(acc), how)
+            return
+        left = (len(vals) - p) // n
+        for m in range(1, left + 1):
+            order = [p + i for i in S.transpose_block(list(range(m * n)), m, n)]
+            rws = [[vals[i] for i in order[k * n : (k + 1) * n]] for k in range(m)]
+            if all(row_ok(r) for r in rws):
+                rec(p + m * n, acc + order, how if m == 1 else "column by column")
+            if cut:
+                return
+
+    rec(0, [], "as printed")
+    out = list(found.values())
+    if not out and not cut:
+        out = [Reading(tuple(vals), tuple(range(len(vals))), "as printed")]  # the report's sums are broken
+    return ChunkReadings(out, not cut, tokens=toks)
 
 
 def complete_t3(table: dict, fmt: str | None) -> tuple[dict, list[dict]]:
@@ -805,6 +924,24 @@ def _reordered_readings(chunks: list[list[Token]], n: int, rules) -> ChunkReadin
 # Table 2
 
 
+def _values_first(events: list[tuple[str, object]], i: int) -> bool:
+    """Whether the sub-table whose header is events[i] prints each item's values before its label
+    (reading-order text): values right after the header, and the last item with none after it."""
+    sub = []
+    for kind, obj in events[i + 1 :]:
+        if kind in ("header", "section"):
+            break
+        sub.append((kind, obj))
+    while sub and sub[-1][0] == "other":
+        sub.pop()
+    return (
+        len(sub) >= 2
+        and sub[0][0] == "values"
+        and any(t.kind == NUM for t in sub[0][1])  # type: ignore[union-attr]
+        and sub[-1][0] == "item"
+    )
+
+
 def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     """Items and their measures. A sub-table's values usually follow the item's label; in text taken
     out of a PDF in reading order they may come before it (a run of values right after the header)."""
@@ -822,6 +959,11 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
                 else:
                     events.append(("header", list(ms)))
                 header_open = True
+                # a header glued to the first item's label (…现行有效件数规章): the item follows
+                it = L.match("t2_item", L.UNIT_NOTE.sub("", L.after_last("t2_measure", lab)))
+                if it is not None:
+                    events.append(("item", it))
+                    header_open = False
                 continue
             header_open = False
             it = L.match("t2_item", lab)
@@ -851,8 +993,7 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
         if kind == "header":
             assert isinstance(obj, list)
             header = obj
-            nxt = events[i + 1] if i + 1 < len(events) else None
-            values_first = bool(nxt and nxt[0] == "values" and any(t.kind == NUM for t in nxt[1]))  # type: ignore[union-attr]
+            values_first = _values_first(events, i)
         elif kind == "section":
             header = []
             values_first = False
