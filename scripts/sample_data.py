@@ -2,64 +2,25 @@
 
     python scripts/sample_data.py [--data DIR] [--n 300] [--seed 20240101] [--years 2019-2024]
 
-Writes DIR/landing/seeds/ (copies of tests/fixtures/seeds) and DIR/landing/generated/ (made by
-`python -m ingest.synth` with a fixed seed; both folders are replaced). The generator's truth file
-goes to DIR/synth/truth.jsonl, outside landing, so it is not taken for a report.
+Writes DIR/landing/seeds/ (copies of tests/fixtures/seeds) and DIR/landing/generated/ (made by the
+generator `synth` with a fixed seed; both folders are replaced). The generator's truth file goes to
+DIR/synth/truth.jsonl, outside landing, so it is not taken for a report.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+
+import synth
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "tests" / "fixtures" / "seeds"
 
 
 def make_sample(data: Path, n: int, seed: int, years: str) -> dict[str, int]:
-    landing = data / "landing"
-    seeds_dir, generated_dir = landing / "seeds", landing / "generated"
-    for folder in (seeds_dir, generated_dir):
-        shutil.rmtree(folder, ignore_errors=True)
-    seeds_dir.mkdir(parents=True)
-    for src in sorted(SEEDS.iterdir()):
-        if src.is_file():
-            shutil.copyfile(src, seeds_dir / src.name)
-    generated = 0
-    if n > 0:
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "ingest.synth",
-                    "--out",
-                    tmp,
-                    "--n",
-                    str(n),
-                    "--seed",
-                    str(seed),
-                    "--years",
-                    years,
-                ],
-                check=True,
-                cwd=REPO,
-                stdout=subprocess.DEVNULL,
-            )
-            generated_dir.mkdir(parents=True)
-            for src in sorted(Path(tmp).iterdir()):
-                if src.name == "truth.jsonl":
-                    (data / "synth").mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(src, data / "synth" / "truth.jsonl")
-                elif src.is_file():
-                    shutil.copyfile(src, generated_dir / src.name)
-                    generated += 1
-    return {"seeds": len(list(seeds_dir.iterdir())), "generated": generated}
+    return synth.write_sample(data, n, seed, years, seeds=SEEDS)
 
 
 def main(argv: list[str] | None = None) -> int:

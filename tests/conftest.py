@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import synth
+
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt"
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
@@ -76,12 +78,7 @@ def make_instance(home: Path):
 
 def write_landing(data_root: Path, n_generated: int = 24, seed: int = 7, years: str = "2020-2022") -> None:
     """Seeds + generated reports + the broken files the reconciliation must account for."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from sample_data import make_sample
-    finally:
-        sys.path.pop(0)
-    make_sample(data_root, n_generated, seed, years)
+    synth.write_sample(data_root, n_generated, seed, years, seeds=SEEDS)
     landing = data_root / "landing"
     (landing / "broken").mkdir(parents=True, exist_ok=True)
     (landing / "broken" / "garbage.bin").write_bytes(random.Random(0).randbytes(4096))

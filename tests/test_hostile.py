@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import synth
+import synth
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 60

@@ -1,4 +1,4 @@
-"""Round trip: random canonical records -> rendered documents (ingest.synth) -> ingest.parse_bytes -> the
+"""Round trip: random canonical records -> rendered documents (synth) -> ingest.parse_bytes -> the
 same record. A failure names the seed (hypothesis) or the style and file (fixed corpus).
 
 OGI_ROUNDTRIP_EXAMPLES sets the number of hypothesis examples (default 2000).
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ingest
-from ingest import synth
+import synth
 
 EXAMPLES = int(os.environ.get("OGI_ROUNDTRIP_EXAMPLES", "2000"))
 ARITH = {"T3_COLUMN_BALANCE", "T3_OUTCOME_SUM", "T3_ROW_SUM", "T4_TOTAL"}

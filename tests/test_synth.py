@@ -1,4 +1,4 @@
-"""The synthetic report generator (ingest.synth): deterministic, arithmetic-consistent, every style and
+"""The synthetic report generator (synth): deterministic, arithmetic-consistent, every style and
 noise produced, bytes decodable. Runs without the parser."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import synth
+import synth
 from ingest.parser import labels as L
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,7 +244,7 @@ def test_cli_writes_files_and_truth(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "ingest.synth",
+                "synth",
                 "--out",
                 str(out),
                 "--n",
@@ -266,3 +266,205 @@ def test_cli_writes_files_and_truth(tmp_path):
     assert len(lines) == 12
     recs = [json.loads(x) for x in lines]
     assert all((out1 / r["file"]).exists() and 2019 <= r["report_year"] <= 2024 for r in recs)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the attachment forms (synth.FORM_STYLES) and hostile files
+# ---------------------------------------------------------------------------------------------------
+def _form_doc(seed: int, style: str, year: int = 2022):
+    """A form document's truth, meta and page layout, made the way render_form makes them."""
+    from synth.renderers import forms
+
+    rng = random.Random(seed)
+    truth = synth.random_truth(rng, year)
+    meta = {"noise": [], "variations": [], "empty_cells": [], "title": True}
+    doc = forms.build_doc(truth, rng, style, meta)
+    look = forms.choose_look(truth, rng)
+    pages, _lay = forms.lay_out(doc, look)
+    return truth, meta, doc, pages
+
+
+@pytest.fixture(scope="module")
+def form_docs():
+    return list(synth.corpus(24, 99, years=range(2016, 2025), styles=["forms"]))
+
+
+def test_forms_deterministic():
+    a = list(synth.corpus(8, 3, styles=["forms"]))
+    assert _digest(a) == _digest(synth.corpus(8, 3, styles=["forms"]))
+    # the default mix is untouched by the forms' existence
+    assert {m["style"] for *_x, m in synth.corpus(40, 7)} <= set(synth.STYLES)
+
+
+def test_forms_files_open(form_docs):
+    import io
+    import unicodedata
+    import zipfile
+
+    import pypdfium2 as pdfium
+
+    seen = Counter()
+    for fname, data, t, meta in form_docs:
+        style = meta["style"]
+        seen[style] += 1
+        assert fname.endswith("." + synth.EXTENSIONS[meta["kind"]]), fname
+        if style == "pdf":
+            pdf = pdfium.PdfDocument(data)
+            assert len(pdf) == meta["pages"]
+            if t["table3"] is not None:
+                assert 4 <= len(pdf) <= 7, (fname, len(pdf))
+            text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+            flat = "".join(unicodedata.normalize("NFKC", text).split())
+            if meta["title"]:
+                assert t["agency_name"] in flat
+            if t["table4"] is not None:
+                assert "".join(str(t["table4"][p][r]) for p in L.T4_PROCS for r in L.T4_RESULTS) in flat
+        elif style == "docx":
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            assert "word/document.xml" in names
+        else:
+            text = data.decode("utf-8")
+            assert t["report_year"] and str(t["report_year"]) in text
+    assert set(seen) == set(synth.FORM_STYLES), seen
+
+
+def test_page_layout_prints_the_truth():
+    """Every value drawn on the pages is the truth's, and every truth cell is drawn once (or empty)."""
+    import unicodedata
+
+    from synth.layouts import fmt_num
+
+    for seed in range(12):
+        truth, meta, _doc, pages = _form_doc(seed, "pdf", 2019 + seed % 6)
+        drawn = Counter()
+        for p in pages:
+            for it in p.items:
+                if it.kind == "value":
+                    table, row, col = it.key
+                    assert unicodedata.normalize("NFKC", it.text) == fmt_num(truth[table][row][col]), it
+                    drawn[it.key] += 1
+        empty = {tuple(x) for x in meta["empty_cells"]}
+        for table in ("table2", "table3", "table4"):
+            for row, cols in truth[table].items():
+                for col in cols:
+                    k = (table, row, col)
+                    assert drawn[k] == 1 or (k in empty and drawn[k] == 0), (seed, k, drawn[k])
+
+
+def test_layout_text_shape():
+    from synth.renderers import pdftext
+
+    groups = 0
+    for seed in range(10):
+        _t, _meta, _doc, pages = _form_doc(seed, "layout_text")
+        text = pdftext.layout_text(pages, random.Random(0), {"variations": []})
+        assert text.count("\f") == len(pages)
+        lines = text.split("\n")
+        assert any("  " in ln.strip() for ln in lines)  # columns apart by runs of spaces
+        groups += any(ln.strip() == "三、" for ln in lines)  # the vertical group label's first line
+    assert groups
+
+
+def test_one_line_and_reading_order_shapes():
+    from synth.renderers import pdftext
+
+    for seed in range(6):
+        t, meta, doc, pages = _form_doc(seed, "one_line")
+        meta["glued_ambiguous"] = []
+        one = pdftext.one_line(doc, pages, random.Random(0), meta).rstrip("\n").split("\n")
+        assert len(one) == len(pages)
+        run = "".join(str(t["table4"][p][r]) for p in L.T4_PROCS for r in L.T4_RESULTS)
+        assert run in "".join(one)
+        for tname, row in meta["glued_ambiguous"]:
+            if tname == "table3":
+                digits = "".join(str(t["table3"][row][c]) for c in L.T3_COLS)
+                assert len(synth.t3_row_splits(digits)) != 1
+        ro = pdftext.reading_order(doc, pages, random.Random(seed), {"variations": []})
+        lines = [x for x in ro.split("\n") if x.strip()]
+        assert "行政复议" in lines or "行政法复议" in lines  # one cell per line
+
+
+def test_markdown_and_docx_structure():
+    import io
+    import re
+    import unicodedata
+    import zipfile
+
+    import docx
+
+    md_seen = Counter()
+    for fname, data, t, meta in synth.corpus(14, 11, styles=["markdown_shredded", "docx"]):
+        if meta["style"] == "markdown_shredded":
+            text = data.decode("utf-8")
+            assert "|---|" in text
+            for v in meta["variations"]:
+                md_seen[v.split(":")[0]] += 1
+            if any(v.startswith("placeholder_headers") for v in meta["variations"]):
+                assert "| 数据1 | 数据2 |" in text
+            continue
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        tables = re.findall(r"<w:tbl>.*?</w:tbl>", xml, flags=re.S)
+        assert len(tables) == meta["tables_in_docx"]
+        t3 = next(x for x in tables if "申请人情况" in x)
+        assert "gridSpan" in t3 and t3.count('<w:vMerge w:val="restart"/>') >= 5
+        if t["format_version"] == "2021" and "other_total" not in t["table3"]:
+            # 三、本年度办理结果: one restart and 21 continuations in the first column
+            rows = re.findall(r"<w:tr[ >].*?</w:tr>", t3, flags=re.S)
+            first = [re.search(r"<w:tc>.*?</w:tc>", r, flags=re.S).group(0) for r in rows[5:27]]
+            assert "本年度办理结果" in first[0] and all("<w:vMerge/>" in c for c in first[1:]), fname
+        d = docx.Document(io.BytesIO(data))
+        cells = {
+            unicodedata.normalize("NFKC", c.text).strip() for tbl in d.tables for row in tbl.rows for c in row.cells
+        }
+        assert str(t["table3"]["total_processed"]["total"]) in cells
+    assert md_seen["stripped_labels"] and md_seen["placeholder_headers"] and md_seen["foreign_headers"]
+
+
+def test_truth_variants():
+    rng = random.Random(8)
+    t = synth.random_truth(rng, 2022)
+    h = synth.hybrid_other_total(t)
+    assert h["format_version"] == "2021" and list(h["table3"]) == L.T3_ROWS_2019
+    for c in L.T3_COLS:
+        assert h["table3"]["other_total"][c] == sum(t["table3"][k][c] for k in synth.truth.OTHER_ROWS)
+    assert sorted(synth.check_arith(h)) == [x for x in h["broken"] if x != "NARRATIVE_MISMATCH"]
+    data, meta = synth.render(h, rng, "html_table")
+    text = data.decode(meta["encoding"])
+    assert "申请人无正当理由逾期不补正" not in synth.renderers.html._html.unescape(text) or meta["traditional"]
+    big = [
+        v
+        for _f, _d, t2, m in synth.corpus(30, 5, styles=["pdf"])
+        if "citywide_numbers" in m["variations"]
+        for item in t2["table2"].values()
+        for v in item.values()
+    ]
+    assert any(v >= 1_000_000 for v in big) and any(isinstance(v, float) for v in big)
+
+
+def test_hostile_files():
+    import io
+    import zipfile
+
+    import pypdfium2 as pdfium
+
+    from synth.renderers import hostile
+
+    files = hostile.hostile_files(3)
+    assert set(files) == set(hostile.HOSTILE_KINDS)
+    long_pdf = pdfium.PdfDocument(files["pages_500.pdf"][0])
+    assert len(long_pdf) >= 500 and len(files["pages_500.pdf"][0]) < 64 * 1024**2
+    for name in ("image_only_raster.pdf", "image_only_vector.pdf"):
+        pdf = pdfium.PdfDocument(files[name][0])
+        assert len(pdf) >= 4
+        assert all(not pdf[i].get_textpage().get_text_range().strip() for i in range(len(pdf)))
+    with pytest.raises(pdfium.PdfiumError):
+        pdfium.PdfDocument(files["encrypted.pdf"][0])
+    assert b"%%EOF" not in files["truncated.pdf"][0]
+    bomb = files["zip_bomb.docx"][0]
+    info = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("word/document.xml")
+    assert info.file_size >= 2 * 1024**3 and len(bomb) < 5 * 1024**2
+    with zipfile.ZipFile(io.BytesIO(bomb)).open("word/document.xml") as f:
+        assert f.read(1 << 16).startswith(b"<?xml")
+    small = hostile.zip_bomb_docx(random.Random(1), gib=0.005)
+    assert len(zipfile.ZipFile(io.BytesIO(small)).read("word/document.xml")) > 5_000_000  # CRC checked
+    assert zipfile.ZipFile(io.BytesIO(files["rows_10000.docx"][0])).read("word/document.xml").count(b"<w:tr>") == 10_000
