@@ -112,6 +112,9 @@ def _tokens(
         if skipped is not None and L.PAGE_NUMBER.match(ln):
             skipped.append(i + 1)  # a page number printed between a table's rows
             continue
+        if skipped is not None and src == "text" and L.PAGE_NUMBER_EDGE.search(ln):
+            ln = L.PAGE_NUMBER_EDGE.sub("", ln)  # … or glued to the text next to it
+            skipped.append(i + 1)
         chars += len(ln)
         if chars > MAX_REGION_CHARS:
             truncated.append(i + 1)

@@ -343,6 +343,11 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 
+# A page number glued to the text before or after it (reading-order text out of a PDF: `-4-三、`).
+PAGE_NUMBER_EDGE = re.compile(
+    r"^\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页)(?=\s*\S)|(?<=\S)\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页)\s*$"
+)
+
 # Where the table part of a page starts when no section heading is printed before it.
 SPAN_ANCHOR = re.compile("第二十条第|本年新收|申请人情况|\ue000TABLE")
 # A section heading printed in the middle of a line (`…监督保障。 二、主动公开政府信息情况`).
@@ -413,3 +418,16 @@ def after_last(kind: str, label: str) -> str:
 
 # A unit note printed after a header word: (单位:万元)
 UNIT_NOTE = re.compile(r"^\(单位[:：]?[^()]{0,6}\)")
+
+
+# Header words over table 3's applicant columns and table 4's result columns. A PDF prints a header
+# cell over several lines, cut anywhere (社会公 / 益组织); every piece of one of these names stands in
+# its column, so the pieces' positions give the columns' places in layout text when blank cells
+# vanished. (法人或其他组织 spans five columns and is no column's name.)
+T3_COLUMN_NAMES = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", "合计")
+T4_COLUMN_NAMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "合计")
+
+
+def column_piece(label: str, names: tuple[str, ...]) -> bool:
+    """Whether a clean label is a column header name or a piece of one."""
+    return bool(label) and any(label in n for n in names)

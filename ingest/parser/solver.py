@@ -69,26 +69,28 @@ def readings(
     gaps: bool = False,
     limit: int = LIMIT,
     budget: int = BUDGET,
+    whole: bool = False,
 ) -> Enumeration:
     """Every way the printed tokens `texts` ('' = a cell printed empty) fill exactly n cells.
 
     A digit run may hold several numbers (no leading zero except 0 itself); a decimal is one number;
     a sign starts a new number and a negative value is allowed only at the indexes in `signed`.
     `gaps`: cells printed blank may have vanished (PDF text), so blanks (0) may stand between tokens.
+    `whole`: every printed token is one number (its digits are not split).
     The readings that satisfy every `rules` are returned when there are any (`checked=True`); when
     none does (the report's own arithmetic may be broken), all readings are (`checked=False`).
     """
     if rules:
-        got = _enumerate(texts, n, rules, signed, gaps, limit, budget)
+        got = _enumerate(texts, n, rules, signed, gaps, limit, budget, whole)
         if got.readings or not got.complete:
             got.checked = True
             return got
-    got = _enumerate(texts, n, (), signed, gaps, limit, budget)
+    got = _enumerate(texts, n, (), signed, gaps, limit, budget, whole)
     got.checked = not rules
     return got
 
 
-def _enumerate(texts, n, rules, signed, gaps, limit, budget) -> Enumeration:
+def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False) -> Enumeration:
     pieces: list[tuple[str, int]] = []
     for ti, t in enumerate(texts):
         if t == "" or "." in t:
@@ -107,6 +109,7 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget) -> Enumeration:
         if all(p < r.total for p in r.parts):
             forced[r.total] = r
     out: list[tuple[tuple, tuple]] = []
+    seen: set[tuple] = set()  # readings that differ only in where blanks stand give the same values
     acc: list = []
     own: list = []
     steps = 0
@@ -161,7 +164,10 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget) -> Enumeration:
                         return
         if pi == len(pieces):
             if len(acc) == n:
-                out.append((tuple(acc), tuple(own)))
+                key = tuple(acc)
+                if key not in seen:
+                    seen.add(key)
+                    out.append((key, tuple(own)))
             elif gaps and ok_push(0, None):
                 rec(pi, 0)
                 pop()
@@ -183,8 +189,8 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget) -> Enumeration:
         if start >= len(digits):
             return
         f = forced.get(len(acc))
-        lengths = range(1, len(digits) - start + 1)
-        if f is not None:
+        lengths = [len(digits)] if whole else range(1, len(digits) - start + 1)
+        if f is not None and not whole:
             want = sum(acc[p] for p in f.parts)
             lengths = [len(str(abs(want)))]
         for ln in lengths:

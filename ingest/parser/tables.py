@@ -186,6 +186,7 @@ class ChunkReadings:
     complete: bool = True
     extra: int = 0  # values printed beyond the cells
     tokens: list[Token] = field(default_factory=list)  # the tokens owners index into
+    conflict: bool = False  # the columns' positions and the arithmetic give different readings
 
 
 def _is_multi(t: Token) -> bool:
@@ -207,15 +208,17 @@ def chunk_readings(
     n: int,
     rules: tuple[S.SumRule, ...] = (),
     signed: frozenset[int] = frozenset(),
-    columns: list[float] | None = None,
-    metric: str = "x",
+    columns: Columns | None = None,
+    layout: bool = False,
 ) -> ChunkReadings:
     """Every candidate reading of a run of value tokens as n cells.
 
     Printed in full: one reading. Fewer values than cells: a glued digit run is split; on text taken
     out of a PDF (words with positions, or one value per line) blank cells may have vanished, so they
     are put back: where the columns' positions are known from the table's full rows, each value goes to
-    its column; otherwise every placement is a candidate."""
+    its column; otherwise every placement is a candidate. `layout`: the table's other rows show that
+    it is PDF layout text (values spaced apart on their own lines), so a lone value may stand among
+    vanished blanks too."""
     r = _trim(toks, n)
     signed_glue = any(t.kind == NUM and any(c in "+-" for c in t.text[1:]) for t in r)
     if len(r) == n and not signed_glue:
@@ -234,40 +237,74 @@ def chunk_readings(
     texts = ["" if t.kind == EMPTY else t.text for t in core]
     positioned = all(t.x >= 0 for t in core if t.kind == NUM)
     one_per_line = len({_row_of(t) for t in core}) == len(core) > 1
-    separate = len([t for t in core if t.kind == NUM]) >= 2 and (positioned or one_per_line)
-    if separate and columns is not None and all(t.kind == NUM for t in core):
-        placed = _place(core, columns, metric)
+    nums = len([t for t in core if t.kind == NUM])
+    col = columns.get(core[0].page) if columns else None
+    # blank cells may have vanished where the text shows columns: values spaced apart on a line of PDF
+    # layout text, a table whose columns' places are known, or one value per line
+    blanks = (positioned and (nums >= 2 or col is not None or layout)) or (one_per_line and nums >= 2)
+    whole_ok = all(_single_number(t) for t in core if t.kind == NUM)
+    glue = any(_is_multi(t) for t in core) and all("." not in t.text for t in core)
+    glued: list[Reading] = []
+    glue_complete = True
+    glue_checked = False
+    glue_tokens = core
+    if glue:
+        for cand in [core, r] if len(core) != len(r) else [core]:
+            en = S.readings(["" if t.kind == EMPTY else t.text for t in cand], n, rules, signed)
+            if en.readings or not en.complete:
+                glued = [Reading(v, o, "glued") for v, o in en.readings]
+                glue_complete, glue_checked, glue_tokens = en.complete, en.checked, cand
+                break
+    if blanks and col is not None and whole_ok and all(t.kind == NUM for t in core):
+        placed = _place(core, col[0], col[1])
         if placed is not None:
             vals = [0] * n
             own: list = [None] * n
             for i, c in enumerate(placed):
                 vals[c] = _val(core[i])
                 own[c] = i
-            return ChunkReadings([Reading(tuple(vals), tuple(own), "by position")], tokens=core)
-    results: list[Reading] = []
-    complete = True
-    if separate:  # each printed value one number; blank cells vanished
-        en = S.readings(["" if t.kind == EMPTY else _one(t.text) for t in core], n, rules, signed, gaps=True)
-        if en.checked and en.readings:
-            results = [Reading(v, o, "blanks") for v, o in en.readings]
-            complete = en.complete
-    if not results and any(_is_multi(t) for t in core) and all("." not in t.text for t in core):
-        for cand in [core, r] if len(core) != len(r) else [core]:
-            en = S.readings(["" if t.kind == EMPTY else t.text for t in cand], n, rules, signed)
-            if en.readings or not en.complete:
-                results = [Reading(v, o, "glued") for v, o in en.readings]
-                complete = en.complete
-                return ChunkReadings(results, complete, tokens=cand)
-    if not results and separate:
-        en = S.readings(texts, n, (), signed, gaps=True)
-        results = [Reading(v, o, "blanks") for v, o in en.readings]
-        complete = en.complete
-    return ChunkReadings(results, complete, tokens=core)
+            placed_r = Reading(tuple(vals), tuple(own), "by position")
+            if all(sum(vals[p] for p in rule.parts) == vals[rule.total] for rule in rules):
+                if nums >= 2 or not glued or not glue_checked:
+                    return ChunkReadings([placed_r], tokens=core)
+                # one run of digits: in its column, or several values glued together
+                return _union([placed_r], core, glued, glue_tokens, glue_complete)
+            # the columns' places put the values where the row's sums fail while another placement
+            # satisfies them: positions and arithmetic disagree, nothing is decided
+            en = S.readings(texts, n, rules, signed, gaps=True, whole=True)
+            if en.checked and en.readings:
+                return ChunkReadings([], conflict=True, tokens=core)
+            return ChunkReadings([placed_r], tokens=core)
+    if blanks and whole_ok:
+        en = S.readings(texts, n, rules, signed, gaps=True, whole=True)
+        spaced = [Reading(v, o, "blanks") for v, o in en.readings]
+        if glued and glue_checked and not en.checked:
+            return ChunkReadings(glued, glue_complete, tokens=glue_tokens)
+        if glued and (glue_checked == en.checked):
+            return _union(spaced, core, glued, glue_tokens, en.complete and glue_complete)
+        return ChunkReadings(spaced, en.complete, tokens=core)
+    return ChunkReadings(glued, glue_complete, tokens=glue_tokens)
 
 
-def _one(text: str) -> str:
-    """A printed value taken as one number: '1-20' stays two (a sign starts a number)."""
-    return text
+def _single_number(t: Token) -> bool:
+    """Whether a printed value can be one number (no leading zero)."""
+    s = t.text.lstrip("+-")
+    if any(c in "+-" for c in s):
+        return False  # 1-20: a sign inside starts another number
+    return "." in s or not (len(s) > 1 and s[0] == "0")
+
+
+def _union(a: list[Reading], a_toks: list[Token], b: list[Reading], b_toks: list[Token], complete: bool):
+    """Readings of two hypotheses about the same printed run, owners re-pointed to one token list."""
+    toks = list(a_toks) + [t for t in b_toks if all(t is not x for x in a_toks)]
+    at = {id(t): i for i, t in enumerate(toks)}
+    out: dict[tuple, Reading] = {}
+    for rs, src in ((a, a_toks), (b, b_toks)):
+        for rd in rs:
+            if rd.values not in out:
+                own = tuple(None if o is None else at[id(src[o])] for o in rd.owners)
+                out[rd.values] = Reading(rd.values, own, rd.how)
+    return ChunkReadings(list(out.values()), complete, tokens=toks)
 
 
 def _val(t: Token):
@@ -275,18 +312,16 @@ def _val(t: Token):
 
 
 def _place(core: list[Token], columns: list[float], metric: str) -> list[int] | None:
-    """Columns of positioned values from the columns' centres; None when a value is not clearly in
-    one column or two values fall in the same one."""
+    """Columns of positioned values from the columns' centres; None when a value is not clearly
+    nearer one column than the next, or two values fall in the same one."""
     if len(columns) < 2:
-        return None
-    gap = min(b - a for a, b in itertools.pairwise(columns))
-    if gap <= 0:
         return None
     out = []
     for t in core:
         c = _centre(t, metric)
-        best = min(range(len(columns)), key=lambda i: abs(columns[i] - c))
-        if abs(columns[best] - c) > gap * 0.45:
+        near = sorted(range(len(columns)), key=lambda i: abs(columns[i] - c))
+        best, second = near[0], near[1]
+        if abs(columns[best] - c) > 0.6 * abs(columns[second] - c):
             return None
         if out and best <= out[-1]:
             return None
@@ -295,46 +330,134 @@ def _place(core: list[Token], columns: list[float], metric: str) -> list[int] | 
 
 
 def _centre(t: Token, metric: str) -> float:
-    return (t.x + t.x2) / 2 if metric == "x" else (t.xd + t.xd2) / 2
+    """A token's centre: in characters ("x"), in display width ("xd"), or from where it starts in
+    characters plus half its display width ("h": PDF layout text places each word at its physical
+    start, but a CJK character there is two columns wide)."""
+    if metric == "x":
+        return (t.x + t.x2) / 2
+    if metric == "xd":
+        return (t.xd + t.xd2) / 2
+    return t.x + (t.xd2 - t.xd) / 2
 
 
-def column_centres(chunks: list[list[Token]], n: int) -> tuple[dict[int, list[float]], str] | None:
+Columns = dict  # page -> (centres of the n columns, the measure they are in)
+
+
+def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None = None) -> Columns:
     """Per page, the centre of each of n columns of PDF layout text: from the rows printed in full on
     one line, else from all the values of the page when they fall in exactly n clearly separate
-    columns. The measure (characters or display width) whose columns line up best is used."""
+    columns, else from the header's words when they do. The measure (characters or display width)
+    whose columns line up best is used."""
+    # rows printed on a line of their own (not a page flattened into one line)
+    per_line: dict[tuple, int] = {}
+    for c in chunks:
+        if c:
+            per_line[_row_of(c[0])] = per_line.get(_row_of(c[0]), 0) + 1
     lines = [
-        c for c in chunks if c and all(t.kind == NUM and t.x >= 0 for t in c) and len({_row_of(t) for t in c}) == 1
+        c
+        for c in chunks
+        if c
+        and all(t.kind == NUM and t.x >= 0 for t in c)
+        and len({_row_of(t) for t in c}) == 1
+        and per_line[_row_of(c[0])] == 1
     ]
-    if not lines:
-        return None
-    best = None
-    for metric in ("x", "xd"):
-        pages: dict[int, list[list[Token]]] = {}
-        for c in lines:
-            pages.setdefault(c[0].page, []).append(c)
-        spread = 0.0
-        cents: dict[int, list[float]] = {}
-        for p, rows in pages.items():
+    out: Columns = {}
+    pages: dict[int, list[list[Token]]] = {}
+    for c in lines:
+        pages.setdefault(c[0].page, []).append(c)
+    for p, rows in pages.items():
+        best = None
+        for metric in ("x", "xd"):
             full = [[_centre(t, metric) for t in c] for c in rows if len(c) == n]
             if full:
                 cols = list(zip(*full))
-                cents[p] = [statistics.median(col) for col in cols]
-                spread += sum(statistics.median(abs(v - m) for v in col) for col, m in zip(cols, cents[p]))
+                cents = [statistics.median(col) for col in cols]
+                spread = sum(statistics.median(abs(v - m) for v in col) for col, m in zip(cols, cents))
+                got = (cents, spread)
+            else:
+                got = _clusters(sorted(_centre(t, metric) for c in rows for t in c), n, min_support=2)
+            if got is not None and (best is None or got[1] < best[1]):
+                best = (got[0], got[1], metric)
+        if best is not None:
+            out[p] = (best[0], best[2])
+    if header:
+        hp: dict[int, list[Token]] = {}
+        for t in header:
+            if t.x >= 0:
+                hp.setdefault(t.page, []).append(t)
+        vals: dict[int, list[Token]] = {}
+        for c in chunks:
+            for t in c:
+                if t.kind == NUM and t.x >= 0:
+                    vals.setdefault(t.page, []).append(t)
+        for p, toks in hp.items():
+            if p in out or not vals.get(p):
                 continue
-            got = _clusters(sorted(_centre(t, metric) for c in rows for t in c), n)
-            if got is not None:
-                cents[p], sp = got
-                spread += sp
-        if cents and (best is None or (len(cents), -spread) > (len(best[1]), -best[0])):
-            best = (spread, cents, metric)
-    if best is None:
-        return None
-    return best[1], best[2]
+            # the measure in which the values sit closest to the header's columns
+            best_fit = None
+            for metric, vmetric in (("x", "x"), ("h", "x"), ("xd", "xd")):
+                got = _clusters(sorted(_centre(t, metric) for t in toks), n)
+                if got is None:
+                    continue
+                cents = got[0]
+                pitch = min(b - a for a, b in zip(cents, cents[1:]))
+                off = statistics.mean(min(abs(_centre(v, vmetric) - c) for c in cents) for v in vals[p]) / pitch
+                if off < 0.3 and (best_fit is None or off < best_fit[0]):
+                    best_fit = (off, cents, vmetric)
+            if best_fit is not None:
+                out[p] = (best_fit[1], best_fit[2])
+    # a page of the table without evidence of its own: another page's columns, where its values sit
+    # on them (a table continued on the next page keeps its columns)
+    allvals: dict[int, list[Token]] = {}
+    for c in chunks:
+        for t in c:
+            if t.kind == NUM and t.x >= 0:
+                allvals.setdefault(t.page, []).append(t)
+    for p, vs in allvals.items():
+        if p in out or not out:
+            continue
+        for q in sorted(out, key=lambda q: abs(q - p)):
+            cents, metric = out[q]
+            pitch = min(b - a for a, b in zip(cents, cents[1:]))
+            if pitch > 0 and max(min(abs(_centre(v, metric) - c) for c in cents) for v in vs) / pitch < 0.25:
+                out[p] = (cents, metric)
+                break
+    return out
 
 
-def _clusters(xs: list[float], n: int) -> tuple[list[float], float] | None:
+def _is_layout(chunks: list[list[Token]]) -> bool:
+    """Whether a table is PDF layout text: most rows holding values are alone on their line with two
+    or more values spaced apart."""
+    per_line: dict[tuple, int] = {}
+    for c in chunks:
+        if c:
+            per_line[_row_of(c[0])] = per_line.get(_row_of(c[0]), 0) + 1
+    spaced = [
+        c
+        for c in chunks
+        if len(c) >= 2
+        and all(t.x >= 0 for t in c)
+        and len({_row_of(t) for t in c}) == 1
+        and per_line[_row_of(c[0])] == 1
+    ]
+    return len(spaced) >= 2 and 2 * len(spaced) >= len([c for c in chunks if c])
+
+
+def _header_tokens(tokens: list[Token], names: tuple[str, ...]) -> list[Token]:
+    """Positioned header words of a table's columns (words one space apart count one by one)."""
+    out = []
+    for t in tokens:
+        if t.kind != LABEL or t.x < 0:
+            continue
+        for w in t.words or [t]:
+            if L.column_piece(L.clean(w.text), names):
+                out.append(w)
+    return out
+
+
+def _clusters(xs: list[float], n: int, min_support: int = 1) -> tuple[list[float], float] | None:
     """n column centres from sorted positions, when the n-1 widest gaps clearly separate them."""
-    if len(xs) < n:
+    if n < 2 or len(xs) < n:
         return None
     gaps = sorted(range(len(xs) - 1), key=lambda i: xs[i + 1] - xs[i], reverse=True)
     cuts = sorted(gaps[: n - 1])
@@ -348,6 +471,8 @@ def _clusters(xs: list[float], n: int) -> tuple[list[float], float] | None:
         groups.append(xs[prev : c + 1])
         prev = c + 1
     groups.append(xs[prev:])
+    if min_support > 1 and min(len(g) for g in groups) < min_support:
+        return None  # a column seen once is no evidence of where it stands
     cents = [statistics.median(g) for g in groups]
     return cents, sum(statistics.median(abs(v - m) for v in g) for g, m in zip(groups, cents))
 
@@ -422,9 +547,13 @@ def _emit(
                     )
                 )
         elif not cr.readings:
-            issues.append(
-                finding("CELL_UNREADABLE", f"{table} {name}: {len(keys)} cells could not be read", table, names)
+            why = (
+                "the columns' positions put the values where the row's sums fail, while another placement "
+                "satisfies them, so neither is used"
+                if cr.conflict
+                else f"{len(keys)} cells could not be read"
             )
+            issues.append(finding("CELL_UNREADABLE", f"{table} {name}: {why}", table, names))
         elif undecided:
             issues.append(
                 finding(
@@ -525,9 +654,23 @@ def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = No
             continue
         bare_group = False
         k = L.match_t3_row(rest, group)
-        if k is None and i + 1 < len(frags) and not L.starts_label(frags[i + 1]):
-            # a label printed over two lines: 1、申请人无正当理由逾期不补 / 正、行政机关不再处理…
-            k = L.match_t3_row(rest + frags[i + 1], group)
+        if k is None:
+            # a label printed over two lines: 1、申请人无正当理由逾期不补 / 正、行政机关不再处理…, with
+            # perhaps a character of a vertical group label (办, 理) printed between the pieces
+            joined = rest
+            for f in [f for f in frags[i + 1 : i + 4] if len(f) > 1][:2]:
+                if L.starts_label(f):
+                    break
+                joined += f
+                k = L.match_t3_row(joined, group)
+                if k is not None:
+                    break
+        if (
+            k == "total_processed"
+            and "七" not in lab
+            and any(L.column_piece(f, L.T3_COLUMN_NAMES) and f not in ("总计", "合计") for f in frags[i + 1 :])
+        ):
+            k = None  # 总计 among the applicant columns' header words is the column, not the row
         if k is not None:
             key = k
             group = _group_after(k, group)
@@ -548,12 +691,18 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     group: str | None = None
     rows: list[Chunk] = []
     label_only: list[str] = []  # rows whose label stands with no value beside it
+    # the 2021 form splits (六)其他处理 into three rows; without them (六)其他处理 is a row itself
+    split_other = any(
+        L.match_t3_row(L.clean(t.text), None) in ("other_no_correction", "other_unpaid_fee")
+        for t in tokens
+        if t.kind == LABEL
+    )
     for ch in chunks:
         named: list[str] = []
         key, group, bare_group = _t3_key(ch.labels, group, named)
         label_only.extend(named[:-1] if ch.tokens else named)
-        if bare_group and group == "other":
-            key = "other_total"
+        if bare_group and group == "other" and (key is None or not split_other):
+            key = "other_total"  # 2019's (六)其他处理 is a row of its own
             named.append(key)
         if key is None and ch.tails:
             key2, _g, _b = _t3_key(ch.labels + ch.tails, group)
@@ -584,12 +733,12 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
             weak += 1
 
     # the template: from the rows' own labels, else the format the year implies, else the row count
-    keyed = {c.key for c in rows if c.key}
+    keyed = {c.key for c in rows if c.key} | {k for c in rows for k in c.named} | set(label_only)
     nrows = sum(c.rows for c in rows)
     if keyed & {"other_no_correction", "other_unpaid_fee", "other_other"}:
         fmt = "2021"
-    elif "other_total" in keyed:
-        fmt = "2019"
+    elif "other_total" in keyed or (nrows == len(L.T3_ROWS_2019) and fmt_hint != "2019"):
+        fmt = "2019"  # the 2019 form (one 其他处理 row), also when a later report still uses it
     elif fmt_hint in ("2019", "2021"):
         fmt = fmt_hint
     else:
@@ -597,15 +746,13 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     template = L.T3_ROWS_2019 if fmt == "2019" else L.T3_ROWS_2021
 
     # readings of each chunk; where full rows show the columns' positions, blanks are placed by them
-    cent = column_centres([c.tokens for c in rows if c.rows == 1], 7)
+    header = _header_tokens(tokens, L.T3_COLUMN_NAMES)
+    cent = column_centres([c.tokens for c in rows if c.rows == 1], 7, header)
+    layout = _is_layout([c.tokens for c in rows])
     readings: list[ChunkReadings] = []
     for ch in rows:
         if ch.rows == 1:
-            columns = metric = None
-            if cent is not None:
-                pages, metric = cent
-                columns = pages.get(ch.tokens[0].page) if ch.tokens else None
-            readings.append(chunk_readings(ch.tokens, 7, _T3_RULES, columns=columns, metric=metric or "x"))
+            readings.append(chunk_readings(ch.tokens, 7, _T3_RULES, columns=cent, layout=layout))
         else:
             readings.append(_block_readings(ch.tokens, ch.rows, 7, _T3_RULES))
 
@@ -671,7 +818,7 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     # table's arithmetic, complete with them, holds
     blank_rows = [k for k in dict.fromkeys(label_only) if k in template and k not in present]
     pdf_like = any(t.x >= 0 for c in rows for t in c.tokens) or any(c.rows > 1 for c in rows)
-    if blank_rows and pdf_like and not res.broken:
+    if blank_rows and pdf_like and not res.broken and not dropped and not dupes:
         z_slots = slots + [
             ([(k, c) for c in cols], ChunkReadings([Reading((0,) * 7, (None,) * 7, "blanks")])) for k in blank_rows
         ]
@@ -875,7 +1022,11 @@ def extract_t4(tokens: list[Token], prose: dict | None = None) -> Extracted:
         for t in sep
     )
     rules = t4_rules(res_order)
-    cr = _reordered_readings(chunks, 15, rules) if shuffled and len(chunks) <= 7 else chunk_readings(run, 15, rules)
+    if shuffled and len(chunks) <= 7:
+        cr = _reordered_readings(chunks, 15, rules)
+    else:
+        header = _header_tokens(tokens, L.T4_COLUMN_NAMES)
+        cr = chunk_readings(run, 15, rules, columns=column_centres([run], 15, header))
     keys = [(p, r) for p in L.T4_PROCS for r in res_order]
     prefer = []
     if prose and prose.get("reconsideration_total") is not None:
@@ -924,6 +1075,16 @@ def _reordered_readings(chunks: list[list[Token]], n: int, rules) -> ChunkReadin
 # Table 2
 
 
+def _header_words(htok: list[Token], measures: list[str]) -> list[Token]:
+    """The header tokens of a table-2 sub-table, one per measure when each measure is its own word."""
+    out = [t for t in htoks_positioned(htok) if len(L.find_all("t2_measure", L.clean(t.text))) == 1]
+    return out if len(out) == len(measures) else []
+
+
+def htoks_positioned(htok: list[Token]) -> list[Token]:
+    return [t for t in htok if t.x >= 0]
+
+
 def _values_first(events: list[tuple[str, object]], i: int) -> bool:
     """Whether the sub-table whose header is events[i] prints each item's values before its label
     (reading-order text): values right after the header, and the last item with none after it."""
@@ -946,6 +1107,7 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     """Items and their measures. A sub-table's values usually follow the item's label; in text taken
     out of a PDF in reading order they may come before it (a run of values right after the header)."""
     events: list[tuple[str, object]] = []  # ("header", [measures]) | ("item", key) | ("values", toks) | ("end", None)
+    header_toks: list[list[Token]] = []  # the label tokens of each header, in order
     header_open = False
     for t in tokens:
         if t.kind == LABEL:
@@ -956,19 +1118,21 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
                     cur = events[-1][1]
                     assert isinstance(cur, list)
                     cur.extend(m for m in ms if m not in cur)
+                    header_toks[-1].append(t)
                 else:
                     events.append(("header", list(ms)))
+                    header_toks.append([t])
                 header_open = True
                 # a header glued to the first item's label (…现行有效件数规章): the item follows
                 it = L.match("t2_item", L.UNIT_NOTE.sub("", L.after_last("t2_measure", lab)))
                 if it is not None:
-                    events.append(("item", it))
+                    events.append(("item", (it, t)))
                     header_open = False
                 continue
             header_open = False
             it = L.match("t2_item", lab)
             if it is not None:
-                events.append(("item", it))
+                events.append(("item", (it, t)))
                 continue
             if L.T2_SECTION.match(lab):
                 events.append(("section", None))
@@ -984,8 +1148,10 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
             else:
                 events.append(("values", [t]))
     # pair items with values: after the label, or (values first) before it
-    pairs: list[tuple[str, list[Token], list[str]]] = []
+    pairs: list[tuple[str, list[Token], list[str], list[Token]]] = []
     header: list[str] = []
+    htoks: list[Token] = []
+    nh = 0
     i = 0
     values_first = False
     while i < len(events):
@@ -993,12 +1159,15 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
         if kind == "header":
             assert isinstance(obj, list)
             header = obj
+            htoks = header_toks[nh]
+            nh += 1
             values_first = _values_first(events, i)
         elif kind == "section":
             header = []
+            htoks = []
             values_first = False
         elif kind == "item":
-            assert isinstance(obj, str)
+            assert isinstance(obj, tuple)
             toks: list[Token] = []
             if values_first:
                 prev = events[i - 1] if i else None
@@ -1008,20 +1177,43 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
                 nxt = events[i + 1] if i + 1 < len(events) else None
                 if nxt and nxt[0] == "values":
                     toks = nxt[1]  # type: ignore[assignment]
-            pairs.append((obj, toks, header))
+            pairs.append((obj, toks, header, htoks))
         i += 1
+    # PDF layout text prints an item's row on a line of its own; a row whose cells were all blank
+    # is its label alone
+    item_rows = {_row_of(p[0][1]) for p in pairs}
+    row_items: dict[tuple, int] = {}
+    for p in pairs:
+        row_items[_row_of(p[0][1])] = row_items.get(_row_of(p[0][1]), 0) + 1
+    layout_rows = any(
+        t.kind == NUM and t.x >= 0 and _row_of(t) in item_rows and row_items[_row_of(t)] == 1
+        for _p, v, _h, _ht in pairs
+        for t in v
+    )
     table: dict[str, dict] = {}
     cells: list[CellOut] = []
     issues: list[dict] = []
-    for item, vals, hdr in pairs:
+    for (item, itok), vals, hdr, htok in pairs:
         measures = hdr or L.TABLE2_LAYOUT.get(fmt_hint or "2021", {}).get(item) or L.TABLE2_LAYOUT["2019"].get(item, [])
         # a row printed all empty is zeros; only `change` (本年增/减) may be negative
         if not measures or item in table:
             continue
+        if not vals and layout_rows and itok.x >= 0 and row_items[_row_of(itok)] == 1:
+            blank = ChunkReadings([Reading((0,) * len(measures), (None,) * len(measures), "blanks")], tokens=[itok])
+            keys = [(item, m) for m in measures]
+            res = S.solve([_slot_for(keys, blank)], [])
+            table[item] = {m: 0 for m in measures}
+            c, more, _g = _emit("table2", [item], [(keys, blank)], res)
+            cells.extend(c)
+            issues.extend(more)
+            continue
         if not (any(t.kind == NUM for t in vals) or len(vals) >= len(measures)):
             continue
         signed = frozenset(i for i, m in enumerate(measures) if m == "change")
-        cr = chunk_readings(vals, len(measures), (), signed)
+        # blank cells placed by the sub-table's full rows, else by its header's words
+        same = [v for _it, v, h2, _ht in pairs if h2 is hdr and hdr]
+        cols = column_centres(same, len(measures), _header_words(htok, measures)) if hdr else None
+        cr = chunk_readings(vals, len(measures), (), signed, columns=cols)
         keys = [(item, m) for m in measures]
         res = S.solve([_slot_for(keys, cr)], [])
         table[item] = {m: res.values.get((item, m)) for m in measures}

@@ -44,6 +44,7 @@ class Token:
     xd: int = -1  # the same two in display width (a CJK character counts two)
     xd2: int = -1
     page: int = 0  # text lines: page (form feeds seen before the line)
+    words: list | None = None  # text lines, a label merged from words one space apart: each word's Token
 
     def loc(self) -> dict:
         return {
@@ -153,8 +154,15 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
             xd2 = xd + _display_width(w)
         for kind, t in split_word(w):
             if kind == LABEL and merge_ok and out and out[-1].kind == LABEL:
-                out[-1].text += t
-                out[-1].x2, out[-1].xd2 = x2, xd2
+                prev = out[-1]
+                if positions:  # keep each word's place: header words one space apart are columns
+                    if prev.words is None:
+                        prev.words = [Token(LABEL, prev.text, prev.src, line=prev.line, x=prev.x, x2=prev.x2,
+                                            xd=prev.xd, xd2=prev.xd2, page=prev.page)]  # fmt: skip
+                    prev.words.append(Token(LABEL, t, base.src, line=base.line, x=x, x2=x2, xd=xd, xd2=xd2,
+                                            page=base.page))  # fmt: skip
+                prev.text += t
+                prev.x2, prev.xd2 = x2, xd2
                 continue
             out.append(
                 Token(
