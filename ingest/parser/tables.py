@@ -400,7 +400,7 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
                 if got is None:
                     continue
                 cents = got[0]
-                pitch = min(b - a for a, b in zip(cents, cents[1:]))
+                pitch = min(b - a for a, b in itertools.pairwise(cents))
                 off = statistics.mean(min(abs(_centre(v, vmetric) - c) for c in cents) for v in vals[p]) / pitch
                 if off < 0.3 and (best_fit is None or off < best_fit[0]):
                     best_fit = (off, cents, vmetric)
@@ -418,7 +418,7 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
             continue
         for q in sorted(out, key=lambda q: abs(q - p)):
             cents, metric = out[q]
-            pitch = min(b - a for a, b in zip(cents, cents[1:]))
+            pitch = min(b - a for a, b in itertools.pairwise(cents))
             if pitch > 0 and max(min(abs(_centre(v, metric) - c) for c in cents) for v in vs) / pitch < 0.25:
                 out[p] = (cents, metric)
                 break
