@@ -334,6 +334,7 @@ T2_SECTION = re.compile(r"^第二十条")
 # Placeholder column headers that PDF-to-Markdown converters print (数据1 … 数据6, 列1, Column 3):
 # the digits are part of the header word, never a value.
 PLACEHOLDER_HEADER_WORD = re.compile(r"(?:数据|数值|列|栏|字段|column|col|data)$", re.IGNORECASE)
+PLACEHOLDER_HEADER = re.compile(r"(?:(?:数据|数值|列|栏|字段|column|col|data)\d{1,3})+", re.IGNORECASE)
 
 # A page number printed on its own line inside a table (text taken out of a PDF): -4-, — 4 —,
 # 第4页, 第 4 页 共 6 页, 4/6, Page 4.

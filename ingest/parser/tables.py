@@ -196,6 +196,9 @@ def _is_multi(t: Token) -> bool:
 
 def _trim(toks: list[Token], n: int) -> list[Token]:
     r = list(toks)
+    # the first cell of a text row of `|` cells is its label's column, even when the label was lost
+    if len(r) > n and r[0].kind == EMPTY and r[0].line is not None and r[0].col == 0:
+        r.pop(0)
     while len(r) > n and r and r[-1].kind == EMPTY:
         r.pop()
     while len(r) > n and r and r[0].kind == EMPTY:
@@ -219,6 +222,10 @@ def chunk_readings(
     its column; otherwise every placement is a candidate. `layout`: the table's other rows show that
     it is PDF layout text (values spaced apart on their own lines), so a lone value may stand among
     vanished blanks too."""
+    if len(toks) > n:
+        loose = _loose_values(toks, n, rules, signed)
+        if loose is not None:
+            return loose
     r = _trim(toks, n)
     signed_glue = any(t.kind == NUM and any(c in "+-" for c in t.text[1:]) for t in r)
     if len(r) == n and not signed_glue:
@@ -284,6 +291,38 @@ def chunk_readings(
             return _union(spaced, core, glued, glue_tokens, en.complete and glue_complete)
         return ChunkReadings(spaced, en.complete, tokens=core)
     return ChunkReadings(glued, glue_complete, tokens=glue_tokens)
+
+
+def _loose_values(r: list[Token], n: int, rules, signed, cap: int = 2000) -> ChunkReadings | None:
+    """A row of exactly n cells with values printed on lines of their own beside it (a converter
+    shredding a table): each loose value stands in one of the row's empty cells, which one unknown."""
+    rows: dict[tuple, list[int]] = {}
+    for i, t in enumerate(r):
+        rows.setdefault(_row_of(t), []).append(i)
+    full = [idx for idx in rows.values() if len(idx) == n]
+    if len(full) != 1:
+        return None
+    row = full[0]
+    rest = [i for i in range(len(r)) if i not in row and r[i].kind == NUM]
+    empties = [j for j, i in enumerate(row) if r[i].kind == EMPTY]
+    if not all(r[i].kind == NUM and _single_number(r[i]) for i in rest) or len(rest) > len(empties):
+        return None
+    out: dict[tuple, Reading] = {}
+    base = [_val(r[i]) for i in row]
+    combos = itertools.combinations(empties, len(rest))
+    for slots in itertools.islice(combos, cap):
+        vals = list(base)
+        own = list(row)
+        for s_, i in zip(slots, rest):
+            vals[s_] = _val(r[i])
+            own[s_] = i
+        if any(isinstance(v, int) and v < 0 and j not in signed for j, v in enumerate(vals)):
+            continue
+        if all(sum(vals[p] for p in rule.parts) == vals[rule.total] for rule in rules):
+            out.setdefault(tuple(vals), Reading(tuple(vals), tuple(own), "loose values placed"))
+    if not out:
+        return None
+    return ChunkReadings(list(out.values()), tokens=r)
 
 
 def _single_number(t: Token) -> bool:
@@ -630,11 +669,13 @@ _T3_RULES = (S.SumRule(tuple(range(6)), 6),)
 
 
 def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = None):
-    """(row key, new group, whether the last label was a bare group label); `named` receives every
-    row key the labels name, in order (rows printed with no values name theirs and are passed)."""
+    """(row key, new group, whether the last label was a bare group label, the label token that gave
+    the key); `named` receives every row key the labels name, in order (rows printed with no values
+    name theirs and are passed)."""
     key = None
     bare_group = False
     frags = [L.clean(t.text) for t in labels]
+    key_tok: Token | None = None
     for i, lab in enumerate(frags):
         m = L.GROUP_PREFIX.match(lab)
         rest = lab
@@ -668,15 +709,22 @@ def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = No
         if (
             k == "total_processed"
             and "七" not in lab
-            and any(L.column_piece(f, L.T3_COLUMN_NAMES) and f not in ("总计", "合计") for f in frags[i + 1 :])
+            and any(
+                L.column_piece(f, L.T3_COLUMN_NAMES)
+                and f not in ("总计", "合计")
+                and (j > i or _row_of(labels[j]) == _row_of(labels[i]))
+                for j, f in enumerate(frags)
+                if j != i
+            )
         ):
             k = None  # 总计 among the applicant columns' header words is the column, not the row
         if k is not None:
             key = k
             group = _group_after(k, group)
+            key_tok = labels[i]
             if named is not None:
                 named.append(k)
-    return key, group, bare_group
+    return key, group, bare_group, key_tok
 
 
 def _group_after(key: str, group: str | None) -> str | None:
@@ -699,22 +747,24 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     )
     for ch in chunks:
         named: list[str] = []
-        key, group, bare_group = _t3_key(ch.labels, group, named)
+        key, group, bare_group, key_tok = _t3_key(ch.labels, group, named)
         label_only.extend(named[:-1] if ch.tokens else named)
         if bare_group and group == "other" and (key is None or not split_other):
             key = "other_total"  # 2019's (六)其他处理 is a row of its own
             named.append(key)
         if key is None and ch.tails:
-            key2, _g, _b = _t3_key(ch.labels + ch.tails, group)
+            key2, _g, _b, key_tok = _t3_key(ch.labels + ch.tails, group)
             if key2 is not None:
                 key, group = key2, _group_after(key2, group)
                 named.append(key)
         if not ch.tokens or (not any(t.kind == NUM for t in ch.tokens) and not ch.labels and ch.rows == 1):
             continue
         if not any(t.kind == NUM for t in ch.tokens):
-            # a row printed all empty means zeros; a header cell (合计) followed by blank cells does not
+            # a row printed all empty means zeros; a header cell (合计) followed by blank cells does
+            # not, nor blank cells on a line whose label names no row (a header row)
             header_like = key == "total_processed" and not any("七" in t.text for t in ch.labels)
-            if header_like or len(ch.tokens) < 7:
+            beside = key_tok is not None and _row_of(key_tok) == _row_of(ch.tokens[0])
+            if header_like or len(ch.tokens) < 7 or not beside:
                 continue
         ch.key = key
         ch.named = named
@@ -988,9 +1038,12 @@ def extract_t4(tokens: list[Token], prose: dict | None = None) -> Extracted:
             or L.T4_HEADER_WORD.search(L.clean(t.text))
         )
     )
-    # padding cells on the header's own lines/rows are not values
+    # padding cells on the header's own lines/rows are not values, nor on any row whose labels
+    # name no proceeding and which holds no number (a header carried over from another table)
     header_rows = {_row_of(t) for t in tokens[: last_header + 1] if t.kind == LABEL}
     num_rows = {_row_of(t) for t in tokens if t.kind == NUM}
+    proc_rows = {_row_of(t) for t in tokens if t.kind == LABEL and L.match("t4_proc", L.clean(t.text))}
+    header_rows |= {_row_of(t) for t in tokens if t.kind == LABEL} - proc_rows
     chunks: list[list[Token]] = [[]]
     seps: list[list[Token]] = []  # the labels printed between consecutive chunks
     between: list[Token] = []
@@ -1085,27 +1138,16 @@ def htoks_positioned(htok: list[Token]) -> list[Token]:
     return [t for t in htok if t.x >= 0]
 
 
-def _values_first(events: list[tuple[str, object]], i: int) -> bool:
-    """Whether the sub-table whose header is events[i] prints each item's values before its label
-    (reading-order text): values right after the header, and the last item with none after it."""
-    sub = []
-    for kind, obj in events[i + 1 :]:
-        if kind in ("header", "section"):
-            break
-        sub.append((kind, obj))
-    while sub and sub[-1][0] == "other":
-        sub.pop()
-    return (
-        len(sub) >= 2
-        and sub[0][0] == "values"
-        and any(t.kind == NUM for t in sub[0][1])  # type: ignore[union-attr]
-        and sub[-1][0] == "item"
-    )
-
-
 def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     """Items and their measures. A sub-table's values usually follow the item's label; in text taken
     out of a PDF in reading order they may come before it (a run of values right after the header)."""
+    # blank cells on a row whose label is no item (a heading or header row) are padding, not values
+    label_rows: dict[tuple, bool] = {}
+    for t in tokens:
+        if t.kind == LABEL:
+            is_item = L.match("t2_item", L.clean(t.text)) is not None
+            label_rows[_row_of(t)] = label_rows.get(_row_of(t), False) or not is_item
+    tokens = [t for t in tokens if not (t.kind == EMPTY and label_rows.get(_row_of(t)))]
     events: list[tuple[str, object]] = []  # ("header", [measures]) | ("item", key) | ("values", toks) | ("end", None)
     header_toks: list[list[Token]] = []  # the label tokens of each header, in order
     header_open = False
@@ -1135,8 +1177,10 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
                 events.append(("item", (it, t)))
                 continue
             if L.T2_SECTION.match(lab):
-                events.append(("section", None))
+                events.append(("section", lab))
                 continue
+            if L.PLACEHOLDER_HEADER.fullmatch(lab):
+                continue  # a converter's 数据1 … 数据4 header row
             events.append(("other", None))
         else:
             if t.kind == NUM:
@@ -1147,38 +1191,94 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
                 vals.append(t)
             else:
                 events.append(("values", [t]))
-    # pair items with values: after the label, or (values first) before it
-    pairs: list[tuple[str, list[Token], list[str], list[Token]]] = []
+    # a run of values over several printed rows is one run per row (a row without its label is not
+    # the labelled row's); one value per line stays one run
+    split_events: list[tuple[str, object]] = []
+    for kind, obj in events:
+        if kind == "values":
+            assert isinstance(obj, list)
+            groups: list[list[Token]] = []
+            for t in obj:
+                if groups and _row_of(groups[-1][-1]) == _row_of(t):
+                    groups[-1].append(t)
+                else:
+                    groups.append([t])
+            if len(groups) > 1 and any(len(g) > 1 for g in groups):
+                split_events.extend(("values", g) for g in groups)
+                continue
+        split_events.append((kind, obj))
+    events = split_events
+    # pair items with values: after the label (across a sub-table's heading and header), or, in
+    # reading-order text, before it; where both pairings hold and differ, the item is not read
     header: list[str] = []
     htoks: list[Token] = []
     nh = 0
-    i = 0
-    values_first = False
-    while i < len(events):
-        kind, obj = events[i]
+    in_effect: list[tuple[list[str], list[Token]]] = []
+    for kind, obj in events:
         if kind == "header":
             assert isinstance(obj, list)
-            header = obj
-            htoks = header_toks[nh]
+            header, htoks = obj, header_toks[nh]
             nh += 1
-            values_first = _values_first(events, i)
         elif kind == "section":
-            header = []
-            htoks = []
-            values_first = False
+            header, htoks = [], []
+        in_effect.append((header, htoks))
+
+    def before(i: int) -> int | None:
+        return i - 1 if i > 0 and events[i - 1][0] == "values" else None
+
+    items = [i for i, (k, _o) in enumerate(events) if k == "item"]
+    runs = {
+        j
+        for j, (k, o) in enumerate(events)
+        if k == "values" and any(t.kind == NUM for t in o)  # type: ignore[union-attr]
+    }
+    # labels first: each run of values goes to the oldest label still waiting for one (labels
+    # printed as loose lines before their rows), within one sub-table (第二十条第(X)项)
+    a: dict[int, int | None] = {i: None for i in items}
+    waiting: list[int] = []
+    section = None
+    for j, (kind, obj) in enumerate(events):
+        if kind == "section":
+            if section is not None and obj != section:
+                waiting = []
+            section = obj
         elif kind == "item":
-            assert isinstance(obj, tuple)
-            toks: list[Token] = []
-            if values_first:
-                prev = events[i - 1] if i else None
-                if prev and prev[0] == "values":
-                    toks = prev[1]  # type: ignore[assignment]
-            else:
-                nxt = events[i + 1] if i + 1 < len(events) else None
-                if nxt and nxt[0] == "values":
-                    toks = nxt[1]  # type: ignore[assignment]
-            pairs.append((obj, toks, header, htoks))
-        i += 1
+            waiting.append(j)
+        elif kind == "values" and waiting:
+            last = waiting[-1]
+            beside = last == j - 1 and _row_of(events[last][1][1]) == _row_of(obj[0])  # type: ignore[index]
+            a[waiting.pop() if beside else waiting.pop(0)] = j
+    b = {i: before(i) for i in items}
+    orphans_a = runs - set(a.values())
+    orphans_b = runs - set(b.values())
+    undecided_items: list[str] = []
+    chosen: dict[int, int | None] = {}
+
+    def own_row(i: int) -> bool:
+        j = a[i]
+        return j is not None and _row_of(events[i][1][1]) == _row_of(events[j][1][0])  # type: ignore[index]
+
+    taken_in_row = {a[i] for i in items if own_row(i)}
+    for i in items:
+        if b[i] in taken_in_row:
+            b[i] = None  # a run beside its own label belongs to it
+    orphans_b = runs - set(b.values())
+    for i in items:
+        if own_row(i) or not orphans_a or (a[i] == b[i]):
+            chosen[i] = a[i]
+        elif not orphans_b:
+            chosen[i] = b[i]
+        else:  # neither pairing accounts for every run of values: the two disagree here
+            chosen[i] = None
+            undecided_items.append(events[i][1][0])  # type: ignore[index]
+    pairs: list[tuple[tuple, list[Token], list[str], list[Token]]] = []
+    for i in items:
+        obj = events[i][1]
+        assert isinstance(obj, tuple)
+        j = chosen[i]
+        toks: list[Token] = events[j][1] if j is not None else []  # type: ignore[assignment]
+        hdr, ht = in_effect[j] if j is not None else in_effect[i]
+        pairs.append((obj, toks, hdr, ht))
     # PDF layout text prints an item's row on a line of its own; a row whose cells were all blank
     # is its label alone
     item_rows = {_row_of(p[0][1]) for p in pairs}
@@ -1197,6 +1297,8 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
         measures = hdr or L.TABLE2_LAYOUT.get(fmt_hint or "2021", {}).get(item) or L.TABLE2_LAYOUT["2019"].get(item, [])
         # a row printed all empty is zeros; only `change` (本年增/减) may be negative
         if not measures or item in table:
+            continue
+        if item in undecided_items:
             continue
         if not vals and layout_rows and itok.x >= 0 and row_items[_row_of(itok)] == 1:
             blank = ChunkReadings([Reading((0,) * len(measures), (None,) * len(measures), "blanks")], tokens=[itok])
@@ -1220,6 +1322,16 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
         c, more, _g = _emit("table2", [item], [(keys, cr)], res)
         cells.extend(c)
         issues.extend(more)
+    for item in undecided_items:
+        issues.append(
+            finding(
+                "CELL_UNREADABLE",
+                f"table2 {item}: its label stands between two runs of values and either could be its own "
+                f"(labels and values shredded apart); not read",
+                "table2",
+                [f"{item}.{m}" for m in L.TABLE2_LAYOUT.get(fmt_hint or "2021", {}).get(item, [])],
+            )
+        )
     if not table:
         return Extracted(None)
     return Extracted(table, cells, issues, _layout(tokens))

@@ -187,9 +187,12 @@ def line_tokens(line: str, lineno: int, src: str, cell_id: int, page: int = 0) -
         # (` | 1 | 0`, the row's first cell printed empty) is
         if pieces and pieces[0] == "":
             pieces = pieces[1:]
-        for piece in pieces:
+        # nor the nothing after its closing pipe (`| a | b |`)
+        if len(pieces) > 1 and pieces[-1].strip() == "":
+            pieces = pieces[:-1]
+        for ci, piece in enumerate(pieces):
             cell_id += 1
-            out.extend(cell_tokens(piece, Token(EMPTY, "", src, line=lineno, cell=cell_id, page=page)))
+            out.extend(cell_tokens(piece, Token(EMPTY, "", src, col=ci, line=lineno, cell=cell_id, page=page)))
     else:
         cell_id += 1
         if line.strip():
