@@ -53,6 +53,11 @@ CODES: dict[str, tuple[str, str]] = {
         "labels were missing, shredded or out of place; rows (or table 4's pieces) were placed by the "
         "template's order, the row count matching the template and the arithmetic confirming it",
     ),
+    "LABELS_AFTER_VALUES": (
+        "info",
+        "table 3's labels were printed after their rows' values (reading-order PDF text); each row took the "
+        "labels printed after it",
+    ),
     "PAGE_NUMBER_SKIPPED": ("info", "page numbers printed inside the tables (PDF text) were not read as values"),
     # the spec's arithmetic
     "T3_COLUMN_BALANCE": ("warning", "new_received + carried_over != total_processed + carried_forward in a column"),

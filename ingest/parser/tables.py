@@ -703,6 +703,10 @@ def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = No
                 if L.starts_label(f):
                     break
                 joined += f
+                g = L.GROUP_PREFIX.match(joined)
+                if g and g.group("g") and g.end() == len(joined):
+                    group = L.GROUP_BY_WORD[g.group("g")]  # a group label over two lines: (六)其 / 他处理
+                    break
                 k = L.match_t3_row(joined, group)
                 if k is not None:
                     break
@@ -719,10 +723,11 @@ def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = No
         ):
             k = None  # 总计 among the applicant columns' header words is the column, not the row
         if k is not None:
+            again = k == key and not L.starts_label(lab)  # the same label's next line
             key = k
             group = _group_after(k, group)
             key_tok = labels[i]
-            if named is not None:
+            if named is not None and not again:
                 named.append(k)
     return key, group, bare_group, key_tok
 
@@ -757,6 +762,7 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
             if key2 is not None:
                 key, group = key2, _group_after(key2, group)
                 named.append(key)
+        ch.named = named
         if not ch.tokens or (not any(t.kind == NUM for t in ch.tokens) and not ch.labels and ch.rows == 1):
             continue
         if not any(t.kind == NUM for t in ch.tokens):
@@ -767,10 +773,16 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
             if header_like or len(ch.tokens) < 7 or not beside:
                 continue
         ch.key = key
-        ch.named = named
         rows.append(ch)
     if not rows:
         return Extracted(None)
+    # the labels printed after each row's values (reading-order text prints a block's values first)
+    pos = {id(c): i for i, c in enumerate(chunks)}
+    after_keys: list[list[str]] = []
+    for i, ch in enumerate(rows):
+        lo = pos[id(ch)] + 1
+        hi = pos[id(rows[i + 1])] + 1 if i + 1 < len(rows) else len(chunks)
+        after_keys.append([k for c in chunks[lo:hi] for k in c.named])
     # a label printed on a line of its own names one of the rows after it, but not which when more
     # than one follows unlabelled (labels shredded out of a PDF table): it does not place them
     weak = 0
@@ -806,17 +818,24 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
         else:
             readings.append(_block_readings(ch.tokens, ch.rows, 7, _T3_RULES))
 
-    # labels as printed
+    # Three ways to place the rows, each judged by the table's arithmetic: the labels printed before
+    # the values (as laid out), the labels printed after them (reading-order text), and the
+    # template's order (only when the row count is the template's and the arithmetic confirms it).
     by_label: list[list[str | None]] = [[c.key] + [None] * (c.rows - 1) for c in rows]
     flat_label = [k for ks in by_label for k in ks]
-    complete_in_order = flat_label == template
-    choice = "labels"
+    by_after: list[list[str | None]] | None = None
+    if flat_label != template and all(len(ks) == c.rows for ks, c in zip(after_keys, rows)):
+        flat_after = [k for ks in after_keys for k in ks]
+        idx = [template.index(k) if k in template else -1 for k in flat_after]
+        if min(idx, default=-1) >= 0 and all(a < b for a, b in itertools.pairwise(idx)):
+            by_after = [list(ks) for ks in after_keys]
     by_position: list[list[str | None]] | None = None
-    if not complete_in_order and nrows == len(template):
+    if flat_label != template and nrows == len(template):
         it = iter(template)
         by_position = [[next(it) for _ in range(c.rows)] for c in rows]
+    pdf_like = any(t.x >= 0 for c in rows for t in c.tokens) or any(c.rows > 1 for c in rows)
 
-    def build(assign: list[list[str | None]]):
+    def build(assign: list[list[str | None]], blank_keys: list[str]):
         slots: list[tuple[list[tuple], ChunkReadings]] = []
         names: list[str] = []
         seen: dict[str, int] = {}
@@ -837,56 +856,87 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
         present = list(seen)
         cons = t3_constraints(present, fmt)
         res = S.solve([_slot_for(cells, cr) for cells, cr in slots], cons)
+        # a row whose every cell was blank prints nothing but its label in PDF text: zeros, when the
+        # table's arithmetic, complete with them, holds
+        blank = [k for k in dict.fromkeys(blank_keys) if k in template and k not in present]
+        if blank and pdf_like and not res.broken and not dropped and not dupes:
+            z_slots = slots + [
+                ([(k, c) for c in cols], ChunkReadings([Reading((0,) * 7, (None,) * 7, "blanks")])) for k in blank
+            ]
+            z_cons = t3_constraints(present + blank, fmt)
+            z_res = S.solve([_slot_for(cells, cr) for cells, cr in z_slots], z_cons)
+            if not z_res.broken and len(z_res.checked) == len(z_cons) > len(cons):
+                slots, res, present, names = z_slots, z_res, present + blank, names + blank
         return slots, names, res, dupes, dropped, present
 
-    slots, names, res, dupes, dropped, present = build(by_label)
-    issues: list[dict] = []
+    cands = {"labels": build(by_label, label_only)}
+    if by_after is not None:
+        cands["after"] = build(by_after, [])
     if by_position is not None:
-        p_slots, p_names, p_res, _d, _dr, p_present = build(by_position)
-        n_cons = len(t3_constraints(p_present, fmt))
-        label_ok = not res.broken and not dropped and not dupes and len(present) == len(template)
-        if not p_res.broken and not p_res.exhausted and n_cons and not label_ok:
-            flat_pos = [k for ks in by_position for k in ks]
-            moved = [
-                f"{p}" + (f" (label read as {lbl})" if lbl else " (no label)")
-                for p, lbl in zip(flat_pos, flat_label)
-                if p != lbl
-            ]
-            slots, names, res, dupes, dropped, present = p_slots, p_names, p_res, {}, 0, p_present
-            choice = "position"
-            issues.append(
-                finding(
-                    "ROWS_BY_POSITION",
-                    f"table3: {nrows} value rows, the {fmt} template's row count; their labels are missing, "
-                    f"shredded or out of place, so the rows were assigned in the template's order, which every "
-                    f"check of the table's arithmetic confirms. Rows placed: " + ", ".join(moved[:12]),
-                    "table3",
-                    [f"{m.split(' ')[0]}.total" for m in moved],
-                )
+        cands["position"] = build(by_position, [])
+
+    def sound(name: str) -> bool:
+        _s, _n, r, dp, dr, _pr = cands[name]
+        if name == "position":  # the template's order must be confirmed by every check
+            return not r.broken and not r.exhausted and len(r.checked) > 0 and not dp and not dr
+        return not r.broken and not r.exhausted
+
+    order = [n for n in ("labels", "after", "position") if n in cands]
+    good = [n for n in order if sound(n)]
+    if good:
+        choice = max(good, key=lambda n: (len(cands[n][5]), -order.index(n)))
+    else:
+        choice = max((n for n in order if n != "position"), key=lambda n: (len(cands[n][5]), -order.index(n)))
+    slots, names, res, dupes, dropped, _present = cands[choice]
+    issues: list[dict] = []
+    if choice == "after":
+        issues.append(
+            finding(
+                "LABELS_AFTER_VALUES",
+                "table3: every row's labels are printed after its values (text taken out of a PDF in "
+                "reading order); each row took the labels printed after it, which the arithmetic accepts",
+                "table3",
             )
-    # a row whose every cell was blank prints nothing but its label in PDF text: zeros, when the
-    # table's arithmetic, complete with them, holds
-    blank_rows = [k for k in dict.fromkeys(label_only) if k in template and k not in present]
-    pdf_like = any(t.x >= 0 for c in rows for t in c.tokens) or any(c.rows > 1 for c in rows)
-    if blank_rows and pdf_like and not res.broken and not dropped and not dupes:
-        z_slots = slots + [
-            ([(k, c) for c in cols], ChunkReadings([Reading((0,) * 7, (None,) * 7, "blanks")])) for k in blank_rows
+        )
+    if choice == "position":
+        assert by_position is not None
+        flat_pos = [k for ks in by_position for k in ks]
+        moved = [
+            f"{p}" + (f" (label read as {lbl})" if lbl else " (no label)")
+            for p, lbl in zip(flat_pos, flat_label)
+            if p != lbl
         ]
-        z_present = present + blank_rows
-        z_cons = t3_constraints(z_present, fmt)
-        z_res = S.solve([_slot_for(cells, cr) for cells, cr in z_slots], z_cons)
-        if not z_res.broken and len(z_res.checked) == len(z_cons) > len(t3_constraints(present, fmt)):
-            slots, res, present = z_slots, z_res, z_present
-            names = names + blank_rows
+        issues.append(
+            finding(
+                "ROWS_BY_POSITION",
+                f"table3: {nrows} value rows, the {fmt} template's row count; their labels are missing, "
+                f"shredded or out of place, so the rows were assigned in the template's order, which every "
+                f"check of the table's arithmetic confirms. Rows placed: " + ", ".join(moved[:12]),
+                "table3",
+                [f"{m.split(' ')[0]}.total" for m in moved],
+            )
+        )
     table: dict[str, dict] = {}
     for cells_, _cr in slots:
         for r, c in cells_:
             table.setdefault(r, {})[c] = res.values.get((r, c))
     if not table:
-        return Extracted(None)
+        # values were printed but no row could be placed: the labels do not name them, and neither
+        # the labels after them nor the template's order is confirmed by the arithmetic
+        return Extracted(
+            None,
+            issues=[
+                finding(
+                    "CELL_UNREADABLE",
+                    f"table3: {nrows} row(s) of values were printed but none could be given its row (labels "
+                    f"missing or out of place, and the arithmetic confirms no placement)",
+                    "table3",
+                )
+            ],
+        )
     cells, more, glued = _emit("table3", names, slots, res)
     issues.extend(more)
-    if dropped and choice == "labels":
+    if dropped and choice != "position":
         issues.append(
             finding(
                 "CELL_UNREADABLE",
@@ -944,10 +994,9 @@ def _block_readings(
                 return
 
     rec(0, [], "as printed")
-    out = list(found.values())
-    if not out and not cut:
-        out = [Reading(tuple(vals), tuple(range(len(vals))), "as printed")]  # the report's sums are broken
-    return ChunkReadings(out, not cut, tokens=toks)
+    # no succession satisfies every row's sums (the report's own arithmetic is broken): row by row
+    # and column by column are both possible, so nothing is decided
+    return ChunkReadings(list(found.values()), not cut, tokens=toks)
 
 
 def complete_t3(table: dict, fmt: str | None) -> tuple[dict, list[dict]]:
