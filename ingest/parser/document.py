@@ -217,6 +217,11 @@ def _parse(data: bytes, rec: dict) -> dict:
 
     # metadata
     title_hit = meta.find_title(plain_compact[:6000], title)
+    if title_hit[0] is None:
+        # a title wrapped over lines mid-word (PDF text: …管理委员 / 会政府信息公开工作年度报告)
+        unwrapped = meta.find_title(meta.unwrap_head(plain_compact), None)
+        if unwrapped[0] is not None and unwrapped[1] == (title_hit[1] or unwrapped[1]):
+            title_hit = (unwrapped[0], unwrapped[1], title_hit[2] if title_hit[2] is not None else unwrapped[2])
     agency, agency_src = meta.find_agency(plain_compact, title_hit)
     year, year_src, other_years = meta.find_year(plain_compact, title_hit)
     rec["agency_name"] = agency

@@ -16,7 +16,7 @@ _CJK = r"\u4e00-\u9fff"
 ORG_SUFFIX = (
     r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|委员会|管委会|街道办事处|办事处|"
     r"管理局|管理处|管理所|服务中心|中心|局|厅|委|办|院|所|站|队|署|会|馆|处|政府|镇|乡|街道|公司|集团|"
-    r"部|支行|分行|行|海关|大学|学院|学校|党校|监狱|场|台)"
+    r"部|支行|分行|银行|海关|大学|学院|学校|党校|监狱|场|台)"
 )
 # A government's own report is often titled by its place alone: 杭州市西湖区2021年政府信息公开工作年度报告
 _PLACE_ONLY = re.compile(rf"^[{_CJK}]{{2,20}}(?:省|自治区|市|自治州|州|地区|盟|区|县|自治县|旗|新区|开发区|园区)$")
@@ -119,6 +119,13 @@ def find_title(text_head: str, html_title: str | None):
                     if org or src is text_head:
                         return org, year, lo + m.start()
     return None, None, None
+
+
+def unwrap_head(text: str, lines: int = 4) -> str:
+    """The first lines of a page joined without their breaks and indentation (a title wrapped over
+    lines in PDF text)."""
+    head = [ln.strip() for ln in text.split("\n") if ln.strip()][:lines]
+    return "".join(head)
 
 
 def find_agency(text: str, title: tuple) -> tuple[str | None, str | None]:

@@ -396,7 +396,7 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
         c
         for c in chunks
         if c
-        and all(t.kind == NUM and t.x >= 0 for t in c)
+        and all(t.kind == NUM and t.x >= 0 and t.gap for t in c)
         and len({_row_of(t) for t in c}) == 1
         and per_line[_row_of(c[0])] == 1
     ]
@@ -415,7 +415,9 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
                 got = (cents, spread)
             else:
                 got = _clusters(sorted(_centre(t, metric) for c in rows for t in c), n, min_support=2)
-            if got is not None and (best is None or got[1] < best[1]):
+            # PDF layout text places values by their physical position (characters); display width is
+            # the measure only where characters clearly do not line up
+            if got is not None and (best is None or got[1] < 0.5 * best[1] - 0.5 * n):
                 best = (got[0], got[1], metric)
         if best is not None:
             out[p] = (best[0], best[2])
@@ -432,18 +434,25 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
         for p, toks in hp.items():
             if p in out or not vals.get(p):
                 continue
-            # the measure in which the values sit closest to the header's columns
-            best_fit = None
+            # the measure in which the values sit closest to the header's columns; where the measures
+            # that fit put a value in different columns, the header decides nothing
+            fits = []
+            # PDF layout text places words by their physical position (characters "x", or a word's
+            # start plus its half display width "h"); text padded by display width is the fallback
             for metric, vmetric in (("x", "x"), ("h", "x"), ("xd", "xd")):
+                if metric == "xd" and fits:
+                    break
                 got = _clusters(sorted(_centre(t, metric) for t in toks), n)
                 if got is None:
                     continue
                 cents = got[0]
                 pitch = min(b - a for a, b in itertools.pairwise(cents))
                 off = statistics.mean(min(abs(_centre(v, vmetric) - c) for c in cents) for v in vals[p]) / pitch
-                if off < 0.3 and (best_fit is None or off < best_fit[0]):
-                    best_fit = (off, cents, vmetric)
-            if best_fit is not None:
+                if off < 0.3:
+                    where = [min(range(n), key=lambda k, v=v: abs(_centre(v, vmetric) - cents[k])) for v in vals[p]]
+                    fits.append((off, cents, vmetric, where))
+            if fits and all(f[3] == fits[0][3] for f in fits):
+                best_fit = min(fits, key=lambda f: f[0])
                 out[p] = (best_fit[1], best_fit[2])
     # a page of the table without evidence of its own: another page's columns, where its values sit
     # on them (a table continued on the next page keeps its columns)
@@ -475,7 +484,7 @@ def _is_layout(chunks: list[list[Token]]) -> bool:
         c
         for c in chunks
         if len(c) >= 2
-        and all(t.x >= 0 for t in c)
+        and all(t.x >= 0 and t.gap for t in c)
         and len({_row_of(t) for t in c}) == 1
         and per_line[_row_of(c[0])] == 1
     ]
@@ -577,8 +586,8 @@ def _emit(
                 issues.append(
                     finding(
                         "GLUED_AMBIGUOUS",
-                        f"{table} {name}: the printed values can be read in more than one way that satisfies "
-                        f"the table's arithmetic; {why}the {len(undecided)} undecided cell(s) are null. "
+                        f"{table} {name}: the printed values allow more than one reading that passes every "
+                        f"check the table has; {why}the {len(undecided)} undecided cell(s) are null. "
                         f"Candidate readings: {shown}. Per cell: {per_cell}",
                         table,
                         undecided,
@@ -668,7 +677,7 @@ def t3_constraints(rows: list[str], fmt: str | None) -> list[S.Constraint]:
 _T3_RULES = (S.SumRule(tuple(range(6)), 6),)
 
 
-def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = None):
+def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = None, split_other: bool = True):
     """(row key, new group, whether the last label was a bare group label, the label token that gave
     the key); `named` receives every row key the labels name, in order (rows printed with no values
     name theirs and are passed)."""
@@ -692,6 +701,12 @@ def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = No
                 rest = lab[m2.end() :]
         if not rest:
             bare_group = bool(m and m.group("g")) or bool(L.GROUP_WORD_ONLY.match(lab))
+            if bare_group and group == "other" and not split_other:
+                # the 2019 form: (六)其他处理 is a row of its own
+                key, key_tok = "other_total", labels[i]
+                group = None
+                if named is not None:
+                    named.append(key)
             continue
         bare_group = False
         k = L.match_t3_row(rest, group)
@@ -752,17 +767,29 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     )
     for ch in chunks:
         named: list[str] = []
-        key, group, bare_group, key_tok = _t3_key(ch.labels, group, named)
-        label_only.extend(named[:-1] if ch.tokens else named)
-        if bare_group and group == "other" and (key is None or not split_other):
+        key, group, bare_group, key_tok = _t3_key(ch.labels, group, named, split_other)
+        if bare_group and group == "other" and key is None:
             key = "other_total"  # 2019's (六)其他处理 is a row of its own
+            key_tok = ch.labels[-1]
             named.append(key)
         if key is None and ch.tails:
-            key2, _g, _b, key_tok = _t3_key(ch.labels + ch.tails, group)
+            key2, _g, _b, key_tok = _t3_key(ch.labels + ch.tails, group, None, split_other)
             if key2 is not None:
                 key, group = key2, _group_after(key2, group)
                 named.append(key)
+        # a numbered label beside the values names them, not a label printed on a line above (a row
+        # with every cell blank); its own pieces may follow the values (valign top)
+        if ch.tokens and key_tok is not None:
+            beside = [t for t in ch.labels if _row_of(t) == _row_of(ch.tokens[0])]
+            if beside and key_tok not in beside and L.starts_label(L.clean(beside[0].text)):
+                k2, _g, _b, kt2 = _t3_key(beside + ch.tails, group, None, split_other)
+                key, key_tok = k2, kt2
+                if k2 is not None:
+                    group = _group_after(k2, group)
+                    if not named or named[-1] != k2:
+                        named.append(k2)
         ch.named = named
+        label_only.extend(k for k in named if not ch.tokens or k != key)
         if not ch.tokens or (not any(t.kind == NUM for t in ch.tokens) and not ch.labels and ch.rows == 1):
             continue
         if not any(t.kind == NUM for t in ch.tokens):
@@ -1281,22 +1308,21 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
         for j, (k, o) in enumerate(events)
         if k == "values" and any(t.kind == NUM for t in o)  # type: ignore[union-attr]
     }
-    # labels first: each run of values goes to the oldest label still waiting for one (labels
-    # printed as loose lines before their rows), within one sub-table (第二十条第(X)项)
+    # labels first: a run of values beside a label is that label's; any other run goes to the oldest
+    # label still waiting for one (labels printed as loose lines before their rows; a converter may
+    # repeat another sub-table's 第二十条 heading in between, so headings do not end the wait)
     a: dict[int, int | None] = {i: None for i in items}
     waiting: list[int] = []
-    section = None
     for j, (kind, obj) in enumerate(events):
-        if kind == "section":
-            if section is not None and obj != section:
-                waiting = []
-            section = obj
-        elif kind == "item":
+        if kind == "item":
             waiting.append(j)
         elif kind == "values" and waiting:
             last = waiting[-1]
             beside = last == j - 1 and _row_of(events[last][1][1]) == _row_of(obj[0])  # type: ignore[index]
-            a[waiting.pop() if beside else waiting.pop(0)] = j
+            # in PDF layout text a label over two lines has its values between or below its pieces: the
+            # latest label; loose labels before shredded rows wait their turn: the oldest
+            latest = beside or obj[0].x >= 0  # type: ignore[index]
+            a[waiting.pop() if latest else waiting.pop(0)] = j
     b = {i: before(i) for i in items}
     orphans_a = runs - set(a.values())
     orphans_b = runs - set(b.values())

@@ -45,6 +45,7 @@ class Token:
     xd2: int = -1
     page: int = 0  # text lines: page (form feeds seen before the line)
     words: list | None = None  # text lines, a label merged from words one space apart: each word's Token
+    gap: bool = False  # text lines: the word starts the line or follows two or more spaces (a column)
 
     def loc(self) -> dict:
         return {
@@ -144,7 +145,8 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
     prev_end = -1
     for m in _WORD.finditer(text):
         w = m.group()
-        if prev_end >= 0 and _COLUMN_GAP.fullmatch(text[prev_end : m.start()]):
+        gap = prev_end < 0 or bool(_COLUMN_GAP.fullmatch(text[prev_end : m.start()]))
+        if prev_end >= 0 and gap:
             merge_ok = False  # a new column
         prev_end = m.end()
         x = x2 = xd = xd2 = -1
@@ -169,6 +171,8 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
                     kind, t, base.src, base.table, base.row, base.col, base.line, base.cell, x, x2, xd, xd2, base.page
                 )
             )
+            out[-1].gap = gap
+            gap = False  # later pieces of the same word are glued to it
             merge_ok = kind == LABEL
     return out
 
