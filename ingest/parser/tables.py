@@ -710,7 +710,7 @@ def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = No
             continue
         bare_group = False
         k = L.match_t3_row(rest, group)
-        if k is None:
+        if k is None and (L.starts_label(rest) or len(rest) >= 4):
             # a label printed over two lines: 1、申请人无正当理由逾期不补 / 正、行政机关不再处理…, with
             # perhaps a character of a vertical group label (办, 理) printed between the pieces
             joined = rest
@@ -763,7 +763,7 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     split_other = any(
         L.match_t3_row(L.clean(t.text), None) in ("other_no_correction", "other_unpaid_fee")
         for t in tokens
-        if t.kind == LABEL
+        if t.kind == LABEL and ("补正" in t.text or "缴纳" in t.text or "收费" in t.text)
     )
     for ch in chunks:
         named: list[str] = []

@@ -143,6 +143,7 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
     # two or more spaces or a tab separate columns; one space is noise inside a label (不予 公开)
     merge_ok = False
     prev_end = -1
+    wpos = wwidth = 0  # display width of text[:wpos], carried along the line
     for m in _WORD.finditer(text):
         w = m.group()
         gap = prev_end < 0 or bool(_COLUMN_GAP.fullmatch(text[prev_end : m.start()]))
@@ -152,8 +153,10 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
         x = x2 = xd = xd2 = -1
         if positions:
             x, x2 = m.start(), m.end()
-            xd = _display_width(text[:x])
+            wwidth += _display_width(text[wpos:x])
+            xd = wwidth
             xd2 = xd + _display_width(w)
+            wpos, wwidth = x2, xd2
         for kind, t in split_word(w):
             if kind == LABEL and merge_ok and out and out[-1].kind == LABEL:
                 prev = out[-1]
