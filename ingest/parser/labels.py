@@ -432,3 +432,16 @@ T4_COLUMN_NAMES = ("结果维持", "结果纠正", "其他结果", "尚未审结
 def column_piece(label: str, names: tuple[str, ...]) -> bool:
     """Whether a clean label is a column header name or a piece of one."""
     return bool(label) and any(label in n for n in names)
+
+
+# (七)总计 is the total row; a bare 总计/合计 may be the applicant columns' total column instead.
+BARE_TOTALS = ("总计", "合计")
+
+
+def numbered_total(label: str) -> bool:
+    """Whether a label is the numbered total row, (七)总计 (not a bare 总计 column header)."""
+    return "七" in label
+
+
+# Words that only the 2021 form's split (六)其他处理 rows carry (a fast test before matching them).
+SPLIT_OTHER_WORDS = ("补正", "缴纳", "收费")

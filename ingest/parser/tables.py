@@ -727,10 +727,10 @@ def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = No
                     break
         if (
             k == "total_processed"
-            and "七" not in lab
+            and not L.numbered_total(lab)
             and any(
                 L.column_piece(f, L.T3_COLUMN_NAMES)
-                and f not in ("总计", "合计")
+                and f not in L.BARE_TOTALS
                 and (j > i or _row_of(labels[j]) == _row_of(labels[i]))
                 for j, f in enumerate(frags)
                 if j != i
@@ -763,7 +763,7 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     split_other = any(
         L.match_t3_row(L.clean(t.text), None) in ("other_no_correction", "other_unpaid_fee")
         for t in tokens
-        if t.kind == LABEL and ("补正" in t.text or "缴纳" in t.text or "收费" in t.text)
+        if t.kind == LABEL and any(w in t.text for w in L.SPLIT_OTHER_WORDS)
     )
     for ch in chunks:
         named: list[str] = []
@@ -795,7 +795,7 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
         if not any(t.kind == NUM for t in ch.tokens):
             # a row printed all empty means zeros; a header cell (合计) followed by blank cells does
             # not, nor blank cells on a line whose label names no row (a header row)
-            header_like = key == "total_processed" and not any("七" in t.text for t in ch.labels)
+            header_like = key == "total_processed" and not any(L.numbered_total(t.text) for t in ch.labels)
             beside = key_tok is not None and _row_of(key_tok) == _row_of(ch.tokens[0])
             if header_like or len(ch.tokens) < 7 or not beside:
                 continue
