@@ -110,7 +110,6 @@ def choose_look(truth: dict, rng: random.Random) -> Look:
         t2_first_col_wide=r() < 0.4,
         shade_sections=r() < 0.6,
         label_align=rng.choice(["left", "left", "center"]),
-        agency=truth["agency_name"],
     )
 
 

@@ -147,9 +147,28 @@ class Look:
     t2_first_col_wide: bool = False
     shade_sections: bool = True
     label_align: str = "left"
-    agency: str = ""
 
 
+@dataclass
+class _Geometry:
+    """A table measured: its cells, column edges, every cell's printed lines, row heights and row tops
+    measured from the table's top as if it were on one endless page."""
+
+    origins: list[tuple[Cell, int, int]]
+    owner: dict[tuple[int, int], int]
+    nrows: int
+    ncols: int
+    col_x: list[float]
+    lines: list[list[str]]
+    row_h: list[float]
+    vtop: list[float]
+    vertical: set[int]  # cells printed one character per line
+    size: float
+    lead: float
+    hdr: int  # header rows (repeated on a continuation page)
+
+
+# table 3's column widths in the official template (twips): 三、 group, sub-group, label, 7 values
 T3_COL_W = [754, 921, 3271] + [685] * 7
 HEADER_ROWS = {"table2": 0, "table3": 3, "table4": 3}
 PAD = 2.5
@@ -258,8 +277,20 @@ class Layout:
 
     # ---------------------------------------------------------------- tables
     def table(self, tb: TableBlock) -> None:
-        look = self.look
+        """A ruled table: measured, cut into pages between rows (a merged cell's lines go to the page
+        their row is on), drawn cell by cell, then its rules and shading page by page."""
         self.block += 1
+        g = self._measure(tb)
+        for i, (c, _r, _k) in enumerate(g.origins):
+            if c.kind == "label" and c.rs == 1 and i not in g.vertical:
+                self.max_label_lines[tb.table] = max(self.max_label_lines.get(tb.table, 0), len(g.lines[i]))
+        placements = self._paginate(tb, g)
+        self.table_pages[tb.tindex] = sorted({pg for _r, pg, _y, _rep in placements})
+        self._draw_cells(tb, g, placements)
+        self._draw_rules(tb, g, placements)
+
+    def _measure(self, tb: TableBlock) -> _Geometry:
+        look = self.look
         size = look.table_size[tb.table]
         origins, owner, nrows, ncols = expand(tb.grid)
         if tb.table == "table3" and ncols == len(T3_COL_W):
@@ -271,13 +302,12 @@ class Layout:
         col_w = [self.width * r / sum(ratio) for r in ratio]
         col_x = [self.left + sum(col_w[:i]) for i in range(ncols + 1)]
         lead = size * 1.3
-        min_h = size * 2.4
         vertical = {
             i
             for i, (c, r, k) in enumerate(origins)
             if tb.table == "table3" and k == 0 and c.rs > 4 and look.t3_group_vertical
         }
-        # lines of every cell
+        # the printed lines of every cell
         cell_lines: list[list[str]] = []
         for i, (c, _r, k) in enumerate(origins):
             inner = col_x[k + c.cs] - col_x[k] - 2 * PAD
@@ -292,8 +322,8 @@ class Layout:
                 for part in c.parts:
                     ls.extend(wrap(part, inner, size))
                 cell_lines.append(ls)
-        # row heights
-        row_h = [min_h] * nrows
+        # row heights: the tallest single-row cell, then merged cells spread what they lack
+        row_h = [size * 2.4] * nrows
         for i, (c, r, _k) in enumerate(origins):
             if c.rs == 1:
                 row_h[r] = max(row_h[r], len(cell_lines[i]) * lead + 2 * PAD + size * 0.6)
@@ -307,31 +337,35 @@ class Layout:
         vtop = [0.0]
         for h in row_h:
             vtop.append(vtop[-1] + h)
-        for i, (c, _r, _k) in enumerate(origins):
-            if c.kind == "label" and c.rs == 1 and i not in vertical:
-                self.max_label_lines[tb.table] = max(self.max_label_lines.get(tb.table, 0), len(cell_lines[i]))
-        # pagination: the header and the first body rows stay together
         hdr = HEADER_ROWS.get(tb.table, 0)
-        keep = sum(row_h[: min(nrows, hdr + 2)])
+        return _Geometry(origins, owner, nrows, ncols, col_x, cell_lines, row_h, vtop, vertical, size, lead, hdr)
+
+    def _paginate(self, tb: TableBlock, g: _Geometry) -> list[tuple[int, int, float, bool]]:
+        """(row, page, y of its top, is a repeated header row) for every row placed; the header and
+        the first body rows stay together."""
+        keep = sum(g.row_h[: min(g.nrows, g.hdr + 2)])
         if self.y + keep > self.bottom and self.y > self.top + 1:
             self.new_page()
-        placements: list[tuple[int, int, float, bool]] = []  # row, page, y_top, repeated
-        for r in range(nrows):
-            if self.y + row_h[r] > self.bottom and self.y > self.top + 1:
+        placements: list[tuple[int, int, float, bool]] = []
+        for r in range(g.nrows):
+            if self.y + g.row_h[r] > self.bottom and self.y > self.top + 1:
                 self.new_page()
-                if look.repeat_header and hdr and r >= hdr:
+                if self.look.repeat_header and g.hdr and r >= g.hdr:
                     self.table_repeated.add(tb.tindex)
-                    for hr in range(hdr):
+                    for hr in range(g.hdr):
                         placements.append((hr, len(self.pages), self.y, True))
-                        self.y += row_h[hr]
+                        self.y += g.row_h[hr]
             placements.append((r, len(self.pages), self.y, False))
-            self.y += row_h[r]
+            self.y += g.row_h[r]
         self.y += self.look.body_size * 0.6
+        return placements
+
+    def _draw_cells(self, tb: TableBlock, g: _Geometry, placements: list[tuple[int, int, float, bool]]) -> None:
+        look, size, lead, col_x, vtop = self.look, g.size, g.lead, g.col_x, g.vtop
         rowpos = {r: (pg, y) for r, pg, y, rep in placements if not rep}
-        self.table_pages[tb.tindex] = sorted({pg for _r, pg, _y, _rep in placements})
 
         def place(vy: float, r0: int, rs: int) -> tuple[int, float, int]:
-            """A virtual y inside rows r0..r0+rs-1 -> (page, y, row)."""
+            """A y measured from the table's top, inside rows r0..r0+rs-1 -> (page, y, row)."""
             r = r0
             while r + 1 < r0 + rs and vy >= vtop[r + 1]:
                 r += 1
@@ -339,14 +373,14 @@ class Layout:
             return pg, y + (vy - vtop[r]), r
 
         drawn: list[tuple[tuple, Item]] = []
-        for i, (c, r0, k) in enumerate(origins):
-            lines = cell_lines[i]
+        for i, (c, r0, k) in enumerate(g.origins):
+            lines = g.lines[i]
             if not lines:
                 continue
             x0, x1 = col_x[k], col_x[k + c.cs]
             top, h = vtop[r0], vtop[r0 + c.rs] - vtop[r0]
-            kind = _kind(c, r0, hdr, tb.table)
-            if i in vertical:
+            kind = _kind(c, r0, g.hdr, tb.table)
+            if i in g.vertical:
                 step = min(max(size * 1.25, h / (len(lines) + 1)), size * 3.2)
                 first = top + (h - step * len(lines)) / 2
                 bases = [first + step * j + step / 2 + size * 0.36 for j in range(len(lines))]
@@ -360,26 +394,27 @@ class Layout:
                     first = top + PAD + size * 0.3
                 bases = [first + lead * j + lead / 2 + size * 0.36 for j in range(len(lines))]
             for j, (ln, vb) in enumerate(zip(lines, bases)):
-                pg, y, rr = place(vb, r0, c.rs)
+                pg, y, _row = place(vb, r0, c.rs)
                 w = text_width(ln, size)
-                if kind in ("label", "group") and look.label_align == "left" and i not in vertical:
+                if kind in ("label", "group") and look.label_align == "left" and i not in g.vertical:
                     x = x0 + PAD + 1
                 else:
                     x = x0 + (x1 - x0 - w) / 2
                 it = Item(pg, x, y, size, ln, "cell", tb.table, tb.tindex, r0, k, kind, c.key, j, self.block)
-                first_row_on_page = min(rr2 for rr2 in range(r0, r0 + c.rs) if rowpos[rr2][0] == pg)
+                # drawn in the content stream where the cell's first row on that page is
+                first_row_on_page = min(rr for rr in range(r0, r0 + c.rs) if rowpos[rr][0] == pg)
                 drawn.append(((pg, first_row_on_page, k, j), it))
-        # repeated headers: the header cells drawn again at their repeated place
+        # repeated headers: the header cells drawn again at their repeated place, first on the page
         for r, pg, y, rep in placements:
             if not rep or r != 0:
                 continue
-            for i, (c, r0, k) in enumerate(origins):
-                if r0 >= hdr or not cell_lines[i]:
+            for i, (c, r0, k) in enumerate(g.origins):
+                if r0 >= g.hdr or not g.lines[i]:
                     continue
                 x0, x1 = col_x[k], col_x[k + c.cs]
                 top, h = vtop[r0], vtop[r0 + c.rs] - vtop[r0]
-                th = len(cell_lines[i]) * lead
-                for j, ln in enumerate(cell_lines[i]):
+                th = len(g.lines[i]) * lead
+                for j, ln in enumerate(g.lines[i]):
                     vb = top + (h - th) / 2 + lead * j + lead / 2 + size * 0.36
                     x = x0 + (x1 - x0 - text_width(ln, size)) / 2
                     it = Item(
@@ -390,24 +425,26 @@ class Layout:
         drawn.sort(key=lambda d: d[0])
         for _key, it in drawn:
             self.pages[it.page - 1].items.append(it)
-        # rules and shading, page by page
-        section_rows = {r0 for c, r0, _k in origins if _kind(c, r0, hdr, tb.table) == "section"}
+
+    def _draw_rules(self, tb: TableBlock, g: _Geometry, placements: list[tuple[int, int, float, bool]]) -> None:
+        """Cell borders (a line only where the cells on either side differ) and shaded 第二十条 rows."""
+        col_x, owner, ncols = g.col_x, g.owner, g.ncols
+        section_rows = {r0 for c, r0, _k in g.origins if _kind(c, r0, g.hdr, tb.table) == "section"}
         by_page: dict[int, list[tuple[int, float, bool]]] = {}
         for r, pg, y, rep in placements:
             by_page.setdefault(pg, []).append((r, y, rep))
+        x_left, x_right = col_x[0], col_x[-1]
         for pg, rows in by_page.items():
             page = self.pages[pg - 1]
-            x_left, x_right = col_x[0], col_x[-1]
-            for idx, (r, y, _rep) in enumerate(rows):
-                h = row_h[r]
-                if r in section_rows and look.shade_sections:
+            for idx, (r, y, rep) in enumerate(rows):
+                h = g.row_h[r]
+                if r in section_rows and self.look.shade_sections:
                     page.fills.append((x_left, y, x_right - x_left, h, 0.86))
-                # top edge of the first row on the page, bottom edge of every row where cells change
                 if idx == 0:
                     page.rules.append((x_left, y, x_right, y))
                 nxt = rows[idx + 1] if idx + 1 < len(rows) else None
                 yb = y + h
-                if nxt is None or nxt[0] != r + 1 or nxt[2] != _rep:
+                if nxt is None or nxt[0] != r + 1 or nxt[2] != rep:
                     page.rules.append((x_left, yb, x_right, yb))
                 else:
                     seg = None
@@ -418,7 +455,6 @@ class Layout:
                         elif not split and seg is not None:
                             page.rules.append((seg, yb, col_x[c], yb))
                             seg = None
-                # verticals
                 for c in range(ncols + 1):
                     if c in (0, ncols) or owner.get((r, c - 1)) != owner.get((r, c)):
                         page.rules.append((col_x[c], y, col_x[c], yb))
