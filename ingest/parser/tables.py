@@ -817,7 +817,9 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
         if ch.key is None or not _loose(ch):
             continue
         nxt = rows[i + 1] if i + 1 < len(rows) else None
-        if ch.rows > 1 or (nxt is not None and not nxt.named):
+        # several loose labels before one row of `|` cells: which of them it is, is not known
+        several = len(ch.named) > 1 and ch.tokens and ch.tokens[0].line is not None and ch.tokens[0].col is not None
+        if ch.rows > 1 or (nxt is not None and not nxt.named) or several:
             ch.key = None
             weak += 1
 
