@@ -232,9 +232,14 @@ def chunk_readings(
         return ChunkReadings([Reading(tuple(_val(t) for t in r), tuple(range(n)), "as printed")], tokens=r)
     if len(r) > n:
         nonempty = [t for t in r if t.kind == NUM]
-        use = nonempty if len(nonempty) == n else r[:n]
+        if len(nonempty) != n:
+            # more values than cells, and not just blank padding: which of them are the row's is not
+            # known (no "first n" guess)
+            return ChunkReadings([], extra=len(r) - n, tokens=r)
         return ChunkReadings(
-            [Reading(tuple(_val(t) for t in use), tuple(range(n)), "as printed")], extra=len(r) - n, tokens=use
+            [Reading(tuple(_val(t) for t in nonempty), tuple(range(n)), "as printed")],
+            extra=len(r) - n,
+            tokens=nonempty,
         )
     core = list(r)
     while core and core[-1].kind == EMPTY:
@@ -308,6 +313,7 @@ def _loose_values(r: list[Token], n: int, rules, signed, cap: int = 2000) -> Chu
     if not all(r[i].kind == NUM and _single_number(r[i]) for i in rest) or len(rest) > len(empties):
         return None
     out: dict[tuple, Reading] = {}
+    free: dict[tuple, Reading] = {}
     base = [_val(r[i]) for i in row]
     combos = itertools.combinations(empties, len(rest))
     for slots in itertools.islice(combos, cap):
@@ -318,11 +324,13 @@ def _loose_values(r: list[Token], n: int, rules, signed, cap: int = 2000) -> Chu
             own[s_] = i
         if any(isinstance(v, int) and v < 0 and j not in signed for j, v in enumerate(vals)):
             continue
+        rd = Reading(tuple(vals), tuple(own), "loose values placed")
+        free.setdefault(rd.values, rd)
         if all(sum(vals[p] for p in rule.parts) == vals[rule.total] for rule in rules):
-            out.setdefault(tuple(vals), Reading(tuple(vals), tuple(own), "loose values placed"))
-    if not out:
-        return None
-    return ChunkReadings(list(out.values()), tokens=r)
+            out.setdefault(rd.values, rd)
+    # no placement satisfies the sums (the report's own arithmetic is broken): every placement stays
+    # a candidate, and only what they all agree on is decided
+    return ChunkReadings(list((out or free).values()), tokens=r) if (out or free) else None
 
 
 def _single_number(t: Token) -> bool:
@@ -615,7 +623,8 @@ def _emit(
             issues.append(
                 finding(
                     "EXTRA_VALUES",
-                    f"{table} {name}: {cr.extra} more value(s) than columns; the first {len(keys)} were used",
+                    f"{table} {name}: {cr.extra} more value(s) than columns"
+                    + ("; the blank ones were left out" if cr.readings else "; which belong to the row is not known"),
                     table,
                     names,
                 )
