@@ -607,3 +607,31 @@ def test_agency_fragment_in_the_title_gives_null_with_a_warning() -> None:
     rec = ingest.parse_bytes(text.encode(), "f.txt")
     assert rec["agency_name"] is None
     assert any(i["code"] == "AGENCY_NOT_FOUND" for i in rec["issues"])
+
+
+def test_more_values_than_cells_is_no_first_n_guess() -> None:
+    text = (
+        "某某市某某局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "| 一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 5 | 7 |\n"
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |  |  |\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    rec = ingest.parse_bytes(text.encode(), "x.txt")
+    assert rec["table3"]["new_received"] == {c: None for c in L.T3_COLS}
+    assert rec["table3"]["carried_over"]["total"] == 0  # blank padding cells are left out
+    assert any(i["code"] == "EXTRA_VALUES" and "not known" in i["message"] for i in rec["issues"])
+
+
+def test_glued_table4_against_the_prose() -> None:
+    """Digits that fit the group totals one way, while the prose states another total that a
+    different split gives: the report's totals may be broken, so the cells they dispute are null."""
+    head = "某某市某某局2021年政府信息公开工作年度报告\n一、总体情况\n全年发生政府信息公开行政复议11件。\n"
+    table = (
+        "四、政府信息公开行政复议、行政诉讼情况\n行政复议行政诉讼\n"
+        "结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉\n"
+        "10001160311040004\n五、存在的主要问题及改进情况\n"
+    )
+    rec = ingest.parse_bytes((head + table).encode(), "x.txt")
+    assert rec["narrative"]["reconsideration_total"] == 11
+    assert rec["table4"]["reconsideration"]["total"] is None
+    assert any(i["code"] == "GLUED_AMBIGUOUS" and "prose states 11" in i["message"] for i in rec["issues"])

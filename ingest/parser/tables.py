@@ -1172,10 +1172,13 @@ def extract_t4(tokens: list[Token], prose: dict | None = None) -> Extracted:
     if prose and prose.get("reconsideration_total") is not None:
         prefer.append((("reconsideration", "total"), prose["reconsideration_total"]))
     res = S.solve([_slot_for(keys, cr)], t4_constraints(), prefer=prefer)
+    conflict = _prose_conflict(run, cr, res, keys, prose)
     table = {p: {r: None for r in L.T4_RESULTS} for p in L.T4_PROCS}
     for p, r in keys:
         table[p][r] = res.values.get((p, r))
     cells, issues, glued = _emit("table4", ["row of 15 values"], [(keys, cr)], res)
+    if conflict:
+        issues.append(conflict)
     if shuffled and len(res.allowed[0]) >= 1 and any(cr.readings[i].how == "reordered" for i in res.allowed[0]):
         decided = sum(1 for k in keys if res.values.get(k) is not None)
         issues.append(
@@ -1189,6 +1192,35 @@ def extract_t4(tokens: list[Token], prose: dict | None = None) -> Extracted:
         )
     layout = "glued" if glued else _layout(run)
     return Extracted(table, cells, issues, layout)
+
+
+def _prose_conflict(run, cr: ChunkReadings, res: S.Result, keys, prose: dict | None) -> dict | None:
+    """Glued digits read by the group totals can be read wrongly when the report's own totals are
+    broken. Where the prose states the reconsideration total, the reading kept disagrees with it and
+    another split of the same digits agrees, the evidence conflicts: the cells those readings do not
+    share are set to null (in `res`) and a finding says why."""
+    want = (prose or {}).get("reconsideration_total")
+    got = res.values.get(("reconsideration", "total"))
+    if want is None or got is None or got == want or not any(r.how == "glued" for r in cr.readings):
+        return None
+    free = S.readings(["" if t.kind == EMPTY else t.text for t in run], 15, (), limit=S.LIMIT)
+    agree = [v for v, _o in free.readings if v[keys.index(("reconsideration", "total"))] == want]
+    if not agree:
+        return None
+    undecided = []
+    for i, k in enumerate(keys):
+        if res.values.get(k) is not None and any(v[i] != res.values[k] for v in agree):
+            res.values[k] = None
+            undecided.append(f"{k[0]}.{k[1]}")
+    return finding(
+        "GLUED_AMBIGUOUS",
+        f"table4: the only split of the glued digits that satisfies the group totals gives "
+        f"reconsideration.total = {got}, but the prose states {want} and another split gives that; "
+        f"the report's own totals may be broken, so {len(undecided)} cell(s) are left null",
+        "table4",
+        undecided,
+        candidates={u: [] for u in undecided},
+    )
 
 
 def _reordered_readings(chunks: list[list[Token]], n: int, rules) -> ChunkReadings:
@@ -1329,7 +1361,12 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
             waiting.append(j)
         elif kind == "values" and waiting:
             last = waiting[-1]
-            beside = last == j - 1 and _row_of(events[last][1][1]) == _row_of(obj[0])  # type: ignore[index]
+            first = obj[0]  # type: ignore[index]
+            beside = (
+                last == j - 1
+                and _row_of(events[last][1][1]) == _row_of(first)  # type: ignore[index]
+                and (first.line is None or first.col is not None or first.gap)
+            )
             # in PDF layout text a label over two lines has its values between or below its pieces: the
             # latest label; loose labels before shredded rows wait their turn: the oldest
             latest = beside or obj[0].x >= 0  # type: ignore[index]
@@ -1341,8 +1378,14 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     chosen: dict[int, int | None] = {}
 
     def own_row(i: int) -> bool:
+        """The run after the label stands in the label's own printed row, as a cell of its own (a grid
+        or `|` cell, or a column of layout text), not glued to the label's text."""
         j = a[i]
-        return j is not None and _row_of(events[i][1][1]) == _row_of(events[j][1][0])  # type: ignore[index]
+        if j is None:
+            return False
+        first = events[j][1][0]  # type: ignore[index]
+        same = _row_of(events[i][1][1]) == _row_of(first)  # type: ignore[index]
+        return same and (first.line is None or first.col is not None or first.gap)
 
     taken_in_row = {a[i] for i in items if own_row(i)}
     for i in items:
