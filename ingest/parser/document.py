@@ -56,7 +56,7 @@ def _span_lines(lines: list[str]) -> tuple[int, int] | None:
     """First and last line index worth tokenising: from the first table heading or anchor to the
     last section-五/六 heading (a table of contents listing every heading may come first)."""
     first = last = None
-    anchor = re.compile("第二十条第|本年新收|申请人情况|\ue000TABLE")
+    anchor = L.SPAN_ANCHOR
     tables_rx = [rx for _, rx in L.HEADINGS[:3]]
     end_rx = L.HEADINGS[3][1]
     for i, ln in enumerate(lines):
@@ -72,10 +72,7 @@ def _span_lines(lines: list[str]) -> tuple[int, int] | None:
     return first, (last if last is not None else len(lines) - 1)
 
 
-_MIDLINE_HEADING = re.compile(
-    r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
-    r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)"
-)
+_MIDLINE_HEADING = L.MIDLINE_HEADING
 
 
 def _split_at_headings(line: str) -> list[str]:
@@ -92,9 +89,11 @@ def _split_at_headings(line: str) -> list[str]:
     return pieces
 
 
-def _tokens(lines: list[str], grids: list, src: str, truncated: list | None = None) -> list[Token]:
+def _tokens(
+    lines: list[str], grids: list, src: str, truncated: list | None = None, skipped: list | None = None
+) -> list[Token]:
     """Tokens of the part of the page that holds the tables; `truncated` receives the line where
-    the size cap stopped reading, if it did."""
+    the size cap stopped reading, if it did; `skipped` the lines read as page numbers."""
     truncated = truncated if truncated is not None else []
     span = _span_lines(lines)
     if span is None:
@@ -103,10 +102,19 @@ def _tokens(lines: list[str], grids: list, src: str, truncated: list | None = No
     out: list[Token] = []
     cell_id = 0
     chars = 0
+    page = sum(ln.count("\f") for ln in lines[:first])
     for i in range(first, last + 1):
         ln = lines[i]
+        if "\f" in ln:
+            page += ln.count("\f")
         if not ln.strip():
             continue
+        if skipped is not None and L.PAGE_NUMBER.match(ln):
+            skipped.append(i + 1)  # a page number printed between a table's rows
+            continue
+        if skipped is not None and src == "text" and L.PAGE_NUMBER_EDGE.search(ln):
+            ln = L.PAGE_NUMBER_EDGE.sub("", ln)  # … or glued to the text next to it
+            skipped.append(i + 1)
         chars += len(ln)
         if chars > MAX_REGION_CHARS:
             truncated.append(i + 1)
@@ -124,7 +132,7 @@ def _tokens(lines: list[str], grids: list, src: str, truncated: list | None = No
                     out.extend(cell_tokens(text, Token("empty", "", "html", g.index, c.row, c.col, None, cell_id)))
             continue
         for piece in _split_at_headings(ln):
-            toks, cell_id = line_tokens(piece, i + 1, src, cell_id)
+            toks, cell_id = line_tokens(piece, i + 1, src, cell_id, page)
             out.extend(toks)
     return out
 
@@ -220,6 +228,11 @@ def _parse(data: bytes, rec: dict) -> dict:
 
     # metadata
     title_hit = meta.find_title(plain_compact[:6000], title)
+    if title_hit[0] is None:
+        # a title wrapped over lines mid-word (PDF text: …管理委员 / 会政府信息公开工作年度报告)
+        unwrapped = meta.find_title(meta.unwrap_head(plain_compact), None)
+        if unwrapped[0] is not None and unwrapped[1] == (title_hit[1] or unwrapped[1]):
+            title_hit = (unwrapped[0], unwrapped[1], title_hit[2] if title_hit[2] is not None else unwrapped[2])
     agency, agency_src = meta.find_agency(plain_compact, title_hit)
     year, year_src, other_years = meta.find_year(plain_compact, title_hit)
     rec["agency_name"] = agency
@@ -248,7 +261,8 @@ def _parse(data: bytes, rec: dict) -> dict:
 
     # tables
     truncated: list[int] = []
-    toks = _tokens(lines, grids, src, truncated) if (year is None or year >= 2019) else []
+    skipped: list[int] = []
+    toks = _tokens(lines, grids, src, truncated, skipped) if (year is None or year >= 2019) else []
     if truncated:
         issues.append(
             finding(
@@ -257,10 +271,20 @@ def _parse(data: bytes, rec: dict) -> dict:
                 f"reading stopped at line {truncated[0]}",
             )
         )
+    if skipped:
+        issues.append(
+            finding(
+                "PAGE_NUMBER_SKIPPED",
+                f"{len(skipped)} page number(s) inside the tables were not read as values (lines "
+                + ", ".join(map(str, skipped[:10]))
+                + ")",
+            )
+        )
+    rec["narrative"] = narrative.extract(plain_compact)
     regions = tables.split_regions(toks)
-    t3x = tables.extract_t3(regions["t3"])
-    t4x = tables.extract_t4(regions["t4"])
     _, fmt_year = _format(year, None, None)
+    t3x = tables.extract_t3(regions["t3"], fmt_year if fmt_year != "pre2019" else None)
+    t4x = tables.extract_t4(regions["t4"], rec["narrative"])
     t2x = tables.extract_t2(regions["t2"], fmt_year if fmt_year != "pre2019" else None)
     fmt_tables, fmt_year = _format(year, t2x.table, t3x.table)
     fmt = fmt_tables or fmt_year
@@ -279,7 +303,7 @@ def _parse(data: bytes, rec: dict) -> dict:
         issues.extend(miss)
     rec["table2"], rec["table3"], rec["table4"] = t2x.table, t3, t4x.table
     for x in (t2x, t3x, t4x):
-        issues.extend(x.issues)
+        issues.extend(tables.merge_splits(x.issues))
         for c in x.cells:
             rec["cells"].append(
                 {
@@ -297,7 +321,6 @@ def _parse(data: bytes, rec: dict) -> dict:
         rec["source"]["layout"] = _text_layout(lines, regions["t3"] or regions["t4"] or regions["t2"])
 
     # prose
-    rec["narrative"] = narrative.extract(plain_compact)
     if t3 is not None:
         issues.extend(findings.check_t3(t3, fmt))
     if t4x.table is not None:

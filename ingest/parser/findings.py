@@ -47,11 +47,31 @@ CODES: dict[str, tuple[str, str]] = {
     # cells
     "CELL_EMPTY": ("info", "a cell printed empty was read as 0"),
     "CELL_UNREADABLE": ("warning", "a cell could not be read and is null"),
-    "GLUED_SPLIT": ("info", "digits of several cells ran together; the only split satisfying the arithmetic was used"),
-    "GLUED_AMBIGUOUS": ("warning", "digits of several cells ran together and several splits are possible"),
+    "GLUED_SPLIT": (
+        "info",
+        "digits ran together, blank cells vanished or values were printed out of order; the only reading "
+        "satisfying the table's arithmetic was used",
+    ),
+    "GLUED_AMBIGUOUS": (
+        "warning",
+        "the printed values allow several readings that satisfy the table's arithmetic; the undecided cells are "
+        "null and the finding lists the candidates",
+    ),
     "EXTRA_VALUES": ("warning", "a row printed more values than the table has columns"),
     "T3_ROW_MISSING": ("warning", "rows of table 3 were not found"),
     "T3_DUPLICATE_ROW": ("warning", "a table-3 row appears twice"),
+    # how the parser placed what the page printed (core parser)
+    "ROWS_BY_POSITION": (
+        "info",
+        "labels were missing, shredded or out of place; rows (or table 4's pieces) were placed by the "
+        "template's order, the row count matching the template and the arithmetic confirming it",
+    ),
+    "LABELS_AFTER_VALUES": (
+        "info",
+        "table 3's labels were printed after their rows' values (reading-order PDF text); each row took the "
+        "labels printed after it",
+    ),
+    "PAGE_NUMBER_SKIPPED": ("info", "page numbers printed inside the tables (PDF text) were not read as values"),
     # the spec's arithmetic
     "T3_COLUMN_BALANCE": ("warning", "new_received + carried_over != total_processed + carried_forward in a column"),
     "T3_OUTCOME_SUM": ("warning", "total_processed != the sum of the outcome rows in a column"),
@@ -66,10 +86,14 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
-def finding(code: str, message: str, table: str | None = None, cells=None) -> dict:
-    """One finding about a report. The severity is the code's, from CODES (an unknown code is a bug)."""
+def finding(code: str, message: str, table: str | None = None, cells=None, candidates=None) -> dict:
+    """One finding about a report. The severity is the code's, from CODES (an unknown code is a bug).
+    `candidates`: for GLUED_AMBIGUOUS, each undecided cell's candidate values."""
     severity = CODES[code][0]
-    return {"code": code, "severity": severity, "message": message, "table": table, "cells": list(cells or [])}
+    out = {"code": code, "severity": severity, "message": message, "table": table, "cells": list(cells or [])}
+    if candidates is not None:
+        out["candidates"] = candidates
+    return out
 
 
 SPAM_TERMS = [

@@ -311,3 +311,137 @@ GROUP_PREFIX = re.compile(
 )
 GROUP_BY_WORD = {"不予公开": "denied", "无法提供": "unable", "不予处理": "rejected", "其他处理": "other"}
 GROUP_WORD_ONLY = re.compile(r"^(?P<g>不予公开|无法提供|不予处理|其他处理)")
+
+# 三、本年度办理结果: the label that opens the outcome rows (and closes any group before it)
+RESULT_GROUP = re.compile(r"^(?:三[、.]?)?本年度?办理结果")
+# A label fragment that starts a new label (numbering); any other fragment may continue the one
+# before it (a label printed over two lines).
+_STARTS = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、]|\(\d{1,2}\))")
+
+
+def starts_label(label: str) -> bool:
+    """Whether a clean label fragment opens a new label (it carries numbering)."""
+    return bool(_STARTS.match(label))
+
+
+# Table 4's header words beyond the result and proceeding labels, and the words that show a header
+# of results is present at all.
+T4_HEADER_WORD = re.compile(r"行政诉讼|行政法?复议")
+T4_RESULT_WORD = re.compile(r"维持|审结")
+# Table 2's sub-table openers: 第二十条第(一)项 …
+T2_SECTION = re.compile(r"^第二十条")
+
+# Placeholder column headers that PDF-to-Markdown converters print (数据1 … 数据6, 列1, Column 3):
+# the digits are part of the header word, never a value.
+PLACEHOLDER_HEADER_WORD = re.compile(r"(?:数据|数值|列|栏|字段|column|col|data)$", re.IGNORECASE)
+PLACEHOLDER_HEADER = re.compile(r"(?:(?:数据|数值|列|栏|字段|column|col|data)\d{1,3})+", re.IGNORECASE)
+
+# A page number printed on its own line inside a table (text taken out of a PDF): -4-, — 4 —,
+# 第4页, 第 4 页 共 6 页, 4/6, Page 4.
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
+    r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$",
+    re.IGNORECASE,
+)
+
+# A page number glued to the text before or after it (reading-order text out of a PDF: `-4-三、`).
+PAGE_NUMBER_EDGE = re.compile(
+    r"^\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页)(?=\s*\S)|(?<=\S)\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页)\s*$"
+)
+
+# Where the table part of a page starts when no section heading is printed before it.
+SPAN_ANCHOR = re.compile("第二十条第|本年新收|申请人情况|\ue000TABLE")
+# A section heading printed in the middle of a line (`…监督保障。 二、主动公开政府信息情况`).
+MIDLINE_HEADING = re.compile(
+    r"(?<![\u4e00-\u9fff])[二三四五六][、.]\s*(?=主动公开政府信息|收到和处理|政府信息公开行政|"
+    r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)"
+)
+
+# --- the old statistics table (政府信息公开情况统计表, reports for 2008-2018) ---------------------
+# Row labels -> narrative keys (ingest.parser.narrative.KEYS). `ctx`: the proceeding a row such as
+# 被依法纠错数 belongs to, from the rows before it. Tried in order; matched after clean().
+STAT_PATTERNS: list[tuple[str, re.Pattern, str | None]] = [
+    ("proactive_items", re.compile(r"^(?:\(一\))?主动公开(?:政府)?信息(?:条)?数(?:量)?$"), None),
+    ("requests_received", re.compile(r"^(?:\(一\))?(?:收到|受理)(?:政府信息公开)?申请(?:总)?数(?:量)?$"), None),
+    ("requests_received", re.compile(r"^依申请公开(?:政府)?信息(?:申请)?(?:总)?数(?:量)?$"), None),
+    ("requests_answered", re.compile(r"^(?:\([二三]\))?申请(?:办结|答复)(?:总)?数(?:量)?$"), None),
+    ("requests_granted", re.compile(r"^(?:\d[.、])?同意公开(?:答复)?数$"), None),
+    ("requests_partially_granted", re.compile(r"^(?:\d[.、])?同意部分公开(?:答复)?数$"), None),
+    ("requests_denied", re.compile(r"^(?:\d[.、])?不同意公开(?:答复)?数$"), None),
+    (
+        "reconsideration_total",
+        re.compile(
+            r"^(?:[一二三四五六七八九十]+[、.])?(?:因政府信息公开申请)?(?:提起|申请)?行政复议(?:案件)?数(?:量)?$"
+        ),
+        None,
+    ),
+    (
+        "litigation_total",
+        re.compile(r"^(?:[一二三四五六七八九十]+[、.])?(?:因政府信息公开)?(?:提起)?行政诉讼(?:案件)?数(?:量)?$"),
+        None,
+    ),
+    ("reconsideration_corrected", re.compile(r"^(?:\([一二三]\))?被(?:依法)?纠(?:错|正)数$"), "reconsideration"),
+    ("litigation_lost", re.compile(r"^(?:\([一二三]\))?被(?:依法)?纠(?:错|正)数$|^败诉数$"), "litigation"),
+    (
+        "complaints_total",
+        re.compile(
+            r"^(?:[一二三四五六七八九十]+[、.])?(?:因政府信息公开)?(?:举报投诉|申诉|投诉举报)(?:案件)?数(?:量)?$"
+        ),
+        None,
+    ),
+    (
+        "info_processing_fee_yuan",
+        re.compile(r"^(?:[一二三四五六七八九十]+[、.])?依申请(?:提供|公开)(?:政府)?信息收取(?:的)?费用$"),
+        None,
+    ),
+]
+
+
+def match_stat(label: str, ctx: str | None) -> str | None:
+    """Narrative key of a clean statistics-table row label, or None."""
+    for key, rx, need in STAT_PATTERNS:
+        if need is not None and need != ctx:
+            continue
+        if rx.match(label):
+            return key
+    return None
+
+
+def after_last(kind: str, label: str) -> str:
+    """What a clean label holds after the last pattern of `kind` in it (a header glued to the
+    label that follows it)."""
+    end = 0
+    for pat in _BY_KIND.get(kind, ()):
+        for m in pat.regex.finditer(label):
+            end = max(end, m.end())
+    return label[end:]
+
+
+# A unit note printed after a header word: (单位:万元)
+UNIT_NOTE = re.compile(r"^\(单位[:：]?[^()]{0,6}\)")
+
+
+# Header words over table 3's applicant columns and table 4's result columns. A PDF prints a header
+# cell over several lines, cut anywhere (社会公 / 益组织); every piece of one of these names stands in
+# its column, so the pieces' positions give the columns' places in layout text when blank cells
+# vanished. (法人或其他组织 spans five columns and is no column's name.)
+T3_COLUMN_NAMES = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", "合计")
+T4_COLUMN_NAMES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "合计")
+
+
+def column_piece(label: str, names: tuple[str, ...]) -> bool:
+    """Whether a clean label is a column header name or a piece of one."""
+    return bool(label) and any(label in n for n in names)
+
+
+# (七)总计 is the total row; a bare 总计/合计 may be the applicant columns' total column instead.
+BARE_TOTALS = ("总计", "合计")
+
+
+def numbered_total(label: str) -> bool:
+    """Whether a label is the numbered total row, (七)总计 (not a bare 总计 column header)."""
+    return "七" in label
+
+
+# Words that only the 2021 form's split (六)其他处理 rows carry (a fast test before matching them).
+SPLIT_OTHER_WORDS = ("补正", "缴纳", "收费")

@@ -16,7 +16,7 @@ _CJK = r"\u4e00-\u9fff"
 ORG_SUFFIX = (
     r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|管理委员会|委员会|管委会|街道办事处|办事处|"
     r"管理局|管理处|管理所|服务中心|中心|局|厅|委|办|院|所|站|队|署|会|馆|处|政府|镇|乡|街道|公司|集团|"
-    r"部|支行|分行|行|海关|大学|学院|学校|党校|监狱|场|台)"
+    r"部|支行|分行|银行|海关|大学|学院|学校|党校|监狱|场|台)"
 )
 # A government's own report is often titled by its place alone: 杭州市西湖区2021年政府信息公开工作年度报告
 _PLACE_ONLY = re.compile(rf"^[{_CJK}]{{2,20}}(?:省|自治区|市|自治州|州|地区|盟|区|县|自治县|旗|新区|开发区|园区)$")
@@ -26,7 +26,13 @@ _BAD_START = re.compile(
     r"^(?:关于|本(?:机关|单位|部门|局|委|办|院|中心|年|报告)|我|现将|特此|各(?:级|地|部门)|该|此|对|在|为|由|"
     r"经|据|按照|根据|将进一步|向|与|请|以|其|市区县|区县)"
 )
-_BAD_ANY = re.compile(r"政府信息公开|年度报告|工作报告|条例|以来|足球|比分|门户网站|网站")
+_BAD_ANY = re.compile(r"政府信息公开|年度报告|工作报告|条例|以来|足球|比分|门户网站|网站|公布|印发|发布|特此|现将")
+# a sentence fragment (现公布…, 特发布…, 根据…) or a generic reference without a place name
+# (市政府, 区政府国资局, 我市人民政府, 全县): no agency's name
+_FRAGMENT = re.compile(
+    r"^(?:现|特|兹|今|经|已|并|均|又|再|即|则|就|及|或|如|若|其中|以下|上述|下列|有关|相关|全(?:市|区|县|省|镇|乡)|"
+    r"(?:省|市|区|县|镇|乡|州|旗)(?:人民)?政府|(?:省|市|区|县)(?:委|直|属|级))"
+)
 _PREFIX_JUNK = re.compile(r"^(?:.*?[>»]|首页|您当前的位置|当前位置|位置)+")
 
 _REPORT = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
@@ -38,6 +44,10 @@ TITLE_YEAR_AFTER = re.compile(
     rf"(?P<pre>[{_CJK}()]{{2,40}}?)[ \t]?" + _REPORT + r"\s*[(〔\[]\s*(?P<year>(?:19|20)\d{2})\s*年?度?\s*[)〕\]]"
 )
 _PRE_TAIL_JUNK = re.compile(r"(?:关于|关于印发|印发|公布|发布|的)+$")
+# the title printed over two lines: the body's name alone on a line, the year and report phrase below
+TITLE_TWO_LINES = re.compile(
+    rf"(?:^|\n)[ \t]*(?P<pre>[{_CJK}()]{{2,40}})[ \t]*\n[ \t]*(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*" + _REPORT
+)
 PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起|开始)?\s*(?:至|到|-|—|~)")
 PERIOD_WORD = re.compile(
     r"(?:统计期限|统计时限|统计时间|统计区间|统计周期|时间范围|统计截止)[^。\n]{0,20}?((?:19|20)\d{2})\s*年"
@@ -76,7 +86,7 @@ def valid_org(name: str | None) -> str | None:
     if not name:
         return None
     name = _PREFIX_JUNK.sub("", name).strip("()")
-    if len(name) < 3 or _BAD_START.match(name) or _BAD_ANY.search(name):
+    if len(name) < 3 or _BAD_START.match(name) or _BAD_ANY.search(name) or _FRAGMENT.match(name):
         return None
     if not re.search(ORG_SUFFIX + r"$", name):
         return None
@@ -95,6 +105,9 @@ def find_title(text_head: str, html_title: str | None):
         for rm in _REPORT_RX.finditer(src):
             lo = max(0, rm.start() - 90)
             seg = src[lo : rm.end() + 16]
+            m2 = TITLE_TWO_LINES.search(src, max(0, rm.start() - 60), rm.end())
+            if m2 and valid_org(m2.group("pre")):
+                return valid_org(m2.group("pre")), int(m2.group("year")), m2.start("pre")
             for rx in (TITLE, TITLE_YEAR_AFTER):
                 for m in rx.finditer(seg):
                     year = int(m.group("year"))
@@ -106,6 +119,13 @@ def find_title(text_head: str, html_title: str | None):
                     if org or src is text_head:
                         return org, year, lo + m.start()
     return None, None, None
+
+
+def unwrap_head(text: str, lines: int = 4) -> str:
+    """The first lines of a page joined without their breaks and indentation (a title wrapped over
+    lines in PDF text)."""
+    head = [ln.strip() for ln in text.split("\n") if ln.strip()][:lines]
+    return "".join(head)
 
 
 def find_agency(text: str, title: tuple) -> tuple[str | None, str | None]:

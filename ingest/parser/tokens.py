@@ -9,7 +9,10 @@ hold several cells (`640020470`) stay one token and are split later with the tab
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from . import labels as L
 
 LABEL, NUM, EMPTY = "label", "num", "empty"
 
@@ -22,6 +25,7 @@ _RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
 # a digit run followed by one of these is part of a label (2021年, 第3项, 50%, 1.5万元)
 _LABEL_UNITS = set("年月日号%万亿元项届期次批版条款章节位名岁")
 _MARKUP = "*`#"
+_PLACEHOLDER_WORD = L.PLACEHOLDER_HEADER_WORD
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")
 
 
@@ -35,6 +39,13 @@ class Token:
     col: int | None = None  # html grid column
     line: int | None = None  # 1-based line of the decoded text
     cell: int = 0  # id of the source cell / line piece (tokens of one cell share it)
+    x: int = -1  # text lines: column where the token's word starts in its line (-1: unknown)
+    x2: int = -1  # text lines: column just past the word
+    xd: int = -1  # the same two in display width (a CJK character counts two)
+    xd2: int = -1
+    page: int = 0  # text lines: page (form feeds seen before the line)
+    words: list | None = None  # text lines, a label merged from words one space apart: each word's Token
+    gap: bool = False  # text lines: the word starts the line or follows two or more spaces (a column)
 
     def loc(self) -> dict:
         return {
@@ -95,7 +106,12 @@ def split_word(word: str) -> list[tuple[str, str]]:
                 label = run[-1]
             else:
                 label += run
-        elif (nxt and nxt in _LABEL_UNITS) or prev == "第" or (prev and prev.isascii() and prev.isalpha()):
+        elif (
+            (nxt and nxt in _LABEL_UNITS)
+            or prev == "第"
+            or (prev and prev.isascii() and prev.isalpha())
+            or (start and _PLACEHOLDER_WORD.search(word[:start]))
+        ):
             label += run
         else:
             emit_num(run, adjacent)
@@ -106,32 +122,68 @@ def split_word(word: str) -> list[tuple[str, str]]:
     return out
 
 
-def cell_tokens(text: str, base: Token) -> list[Token]:
-    """Tokens of one cell. Adjacent label words of a cell merge into one label."""
+def _display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
+    """Tokens of one cell. Adjacent label words of a cell merge into one label.
+
+    `positions`: `text` is a whole text line; each token records the columns its word spans
+    (`x`, `x2` in characters; `xd`, `xd2` in display width, a CJK character counting two)."""
     out: list[Token] = []
     stripped = text.strip()
     if not stripped:
-        return [Token(EMPTY, "", base.src, base.table, base.row, base.col, base.line, base.cell)]
-    if _NUM.match(stripped):  # the common case: a cell holding one number
+        return [Token(EMPTY, "", base.src, base.table, base.row, base.col, base.line, base.cell, page=base.page)]
+    if _NUM.match(stripped) and not positions:  # the common case: a cell holding one number
         return [Token(NUM, stripped, base.src, base.table, base.row, base.col, base.line, base.cell)]
     # two or more spaces or a tab separate columns; one space is noise inside a label (不予 公开)
-    for sub in _COLUMN_GAP.split(text.strip()):
-        merge_ok = False
-        for w in sub.split():
-            for kind, t in split_word(w):
-                if kind == LABEL and merge_ok and out and out[-1].kind == LABEL:
-                    out[-1].text += t
-                    continue
-                out.append(Token(kind, t, base.src, base.table, base.row, base.col, base.line, base.cell))
-                merge_ok = kind == LABEL
-            merge_ok = bool(out) and out[-1].kind == LABEL
+    merge_ok = False
+    prev_end = -1
+    wpos = wwidth = 0  # display width of text[:wpos], carried along the line
+    for m in _WORD.finditer(text):
+        w = m.group()
+        gap = prev_end < 0 or bool(_COLUMN_GAP.fullmatch(text[prev_end : m.start()]))
+        if prev_end >= 0 and gap:
+            merge_ok = False  # a new column
+        prev_end = m.end()
+        x = x2 = xd = xd2 = -1
+        if positions:
+            x, x2 = m.start(), m.end()
+            wwidth += _display_width(text[wpos:x])
+            xd = wwidth
+            xd2 = xd + _display_width(w)
+            wpos, wwidth = x2, xd2
+        for kind, t in split_word(w):
+            if kind == LABEL and merge_ok and out and out[-1].kind == LABEL:
+                prev = out[-1]
+                if positions:  # keep each word's place: header words one space apart are columns
+                    if prev.words is None:
+                        prev.words = [Token(LABEL, prev.text, prev.src, line=prev.line, x=prev.x, x2=prev.x2,
+                                            xd=prev.xd, xd2=prev.xd2, page=prev.page)]  # fmt: skip
+                    prev.words.append(Token(LABEL, t, base.src, line=base.line, x=x, x2=x2, xd=xd, xd2=xd2,
+                                            page=base.page))  # fmt: skip
+                prev.text += t
+                prev.x2, prev.xd2 = x2, xd2
+                continue
+            out.append(
+                Token(
+                    kind, t, base.src, base.table, base.row, base.col, base.line, base.cell, x, x2, xd, xd2, base.page
+                )
+            )
+            out[-1].gap = gap
+            gap = False  # later pieces of the same word are glued to it
+            merge_ok = kind == LABEL
     return out
 
 
 _MD_RULE = re.compile(r"^[\s|:]*-{3,}[\s|:\-]*$")
 
 
-def line_tokens(line: str, lineno: int, src: str, cell_id: int) -> tuple[list[Token], int]:
+def line_tokens(line: str, lineno: int, src: str, cell_id: int, page: int = 0) -> tuple[list[Token], int]:
     """Tokens of one text line: `|` separates cells (empty ones kept); else one cell per line."""
     out: list[Token] = []
     if _MD_RULE.match(line):
@@ -142,11 +194,14 @@ def line_tokens(line: str, lineno: int, src: str, cell_id: int) -> tuple[list[To
         # (` | 1 | 0`, the row's first cell printed empty) is
         if pieces and pieces[0] == "":
             pieces = pieces[1:]
-        for piece in pieces:
+        # nor the nothing after its closing pipe (`| a | b |`)
+        if len(pieces) > 1 and pieces[-1].strip() == "":
+            pieces = pieces[:-1]
+        for ci, piece in enumerate(pieces):
             cell_id += 1
-            out.extend(cell_tokens(piece, Token(EMPTY, "", src, line=lineno, cell=cell_id)))
+            out.extend(cell_tokens(piece, Token(EMPTY, "", src, col=ci, line=lineno, cell=cell_id, page=page)))
     else:
         cell_id += 1
         if line.strip():
-            out.extend(cell_tokens(line, Token(EMPTY, "", src, line=lineno, cell=cell_id)))
+            out.extend(cell_tokens(line, Token(EMPTY, "", src, line=lineno, cell=cell_id, page=page), True))
     return out, cell_id
