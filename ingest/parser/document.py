@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import PARSER_VERSION
 from ..calendar import format_generation
-from . import findings, meta, narrative, readers, tables
+from . import bounds, findings, meta, narrative, readers, tables
 from . import labels as L
 from .decode import NotText, decode
 from .findings import finding
@@ -316,6 +316,18 @@ def _parse(data: bytes, rec: dict) -> dict:
                     **c.loc,
                 }
             )
+    # figures no report can hold (negative counts, past 10^9) are null before any arithmetic is checked
+    issues.extend(bounds.enforce(rec))
+    if agency is None and year is None and _all_blank(rec):
+        # the official template with nothing filled in: its tables exist, its numbers do not
+        rec["table2"] = rec["table3"] = rec["table4"] = None
+        t3 = None
+        t4x.table = None
+        rec["cells"] = []
+        issues[:] = [i for i in issues if i["code"] != "CELL_EMPTY"]
+        issues.append(
+            finding("TEMPLATE_BLANK", "every table cell is blank and no agency or year is given: tables read as absent")
+        )
     rec["source"]["layout"] = t3x.layout or t4x.layout or t2x.layout or "none"
     if rec["source"]["layout"] == "text":
         rec["source"]["layout"] = _text_layout(lines, regions["t3"] or regions["t4"] or regions["t2"])
@@ -351,6 +363,12 @@ def _parse(data: bytes, rec: dict) -> dict:
             )
         )
     return rec
+
+
+def _all_blank(rec: dict) -> bool:
+    """Tables were found and every one of their cells was printed empty."""
+    cells = rec["cells"]
+    return bool(cells) and all(c["empty"] for c in cells)
 
 
 def _expand(line: str, grids: list) -> str:

@@ -77,7 +77,9 @@ CODES: dict[str, tuple[str, str]] = {
     "T3_OUTCOME_SUM": ("warning", "total_processed != the sum of the outcome rows in a column"),
     "T3_ROW_SUM": ("warning", "a row's total != the sum of the six applicant columns"),
     "T4_TOTAL": ("warning", "a proceeding's total != upheld + corrected + other + pending"),
-    "NEGATIVE_COUNT": ("warning", "a count that cannot be negative is negative"),
+    "NEGATIVE_COUNT": ("warning", "a count that cannot be negative was printed negative; it is null (raw keeps it)"),
+    "VALUE_OUT_OF_BOUNDS": ("warning", "a figure at or past the bound (10^9 counts, 10^12 amounts); it is null"),
+    "TEMPLATE_BLANK": ("info", "every table cell is blank and there is no agency or year: a blank template"),
     # derived in the warehouse across reports (dbt int_carryover_findings), never by the parser
     "T3_CARRYOVER_MISMATCH": ("warning", "carried_over != the same agency's carried_forward of the year before"),
     # content

@@ -30,8 +30,15 @@ BUDGET = 200_000  # search steps per run
 JOINT_BUDGET = 50_000  # search steps per joint search of a table
 
 
+MAX_DIGITS = 15  # no cell holds a longer number (bounds.py nulls anything past 10^12 anyway)
+
+
 def num(s: str):
-    """A printed number: int, or float when it has a decimal point."""
+    """A printed number: int, or float when it has a decimal point. A run of more than MAX_DIGITS
+    digits is no one number: it reads as infinity, which the bounds step turns into a null with a
+    finding (and Python's int() refuses runs past 4,300 digits)."""
+    if len(s.lstrip("+-").replace(".", "")) > MAX_DIGITS:
+        return float("-inf") if s.startswith("-") else float("inf")
     if "." in s:
         return float(s)
     return int(s)
@@ -198,7 +205,7 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False) -> Enu
             if end > len(digits):
                 break
             part = digits[start:end]
-            if len(part) > 1 and part[0] == "0":
+            if (len(part) > 1 and part[0] == "0") or len(part) > MAX_DIGITS:
                 break
             v = int(part)
             if start == 0 and sign == "-":
