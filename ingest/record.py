@@ -47,6 +47,7 @@ class Finding(TypedDict):
     message: str
     table: str | None
     cells: list[str]  # "row.column" keys concerned
+    candidates: NotRequired[dict[str, list]]  # GLUED_AMBIGUOUS: each undecided cell's candidate values
 
 
 class Record(TypedDict):

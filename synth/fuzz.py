@@ -107,7 +107,18 @@ def _encoding(rng: random.Random, b: bytearray) -> bytearray:
 
 
 def _labels(rng: random.Random, b: bytearray) -> bytearray:
-    words = ["本年新收", "予以公开", "行政复议", "总计", "维持", "纠正", "法人或其他组织", "自然人", "行政许可", "(六)其他处理"]
+    words = [
+        "本年新收",
+        "予以公开",
+        "行政复议",
+        "总计",
+        "维持",
+        "纠正",
+        "法人或其他组织",
+        "自然人",
+        "行政许可",
+        "(六)其他处理",
+    ]
     line = " ".join(rng.choice(words) for _ in range(rng.choice([100, 5000, 60000])))
     b[rng.randrange(len(b) + 1) : 0] = ("\n" + line + "\n").encode()
     return b

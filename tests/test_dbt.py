@@ -19,11 +19,11 @@ import duckdb
 import pytest
 from conftest import ROOT, SEEDS, dbt_executable
 
-# every test here runs real dbt builds on a DuckDB file: the slow tier
-pytestmark = pytest.mark.slow
-
 from ingest import calendar, flatten, landing
 from ingest.parser import labels
+
+# every test here runs real dbt builds on a DuckDB file: the slow tier
+pytestmark = pytest.mark.slow
 
 DBT_DIR = ROOT / "dbt"
 LAST_COMPLETE_YEAR = calendar.last_complete_year()

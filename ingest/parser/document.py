@@ -7,9 +7,11 @@ import os
 import re
 import traceback
 from pathlib import Path
+from typing import cast
 
 from .. import PARSER_VERSION
 from ..calendar import format_generation
+from ..record import Record
 from . import bounds, findings, meta, narrative, readers, tables
 from . import labels as L
 from .decode import NotText, decode
@@ -317,7 +319,7 @@ def _parse(data: bytes, rec: dict) -> dict:
                 }
             )
     # figures no report can hold (negative counts, past 10^9) are null before any arithmetic is checked
-    issues.extend(bounds.enforce(rec))
+    issues.extend(bounds.enforce(cast(Record, rec)))
     if agency is None and year is None and _all_blank(rec):
         # the official template with nothing filled in: its tables exist, its numbers do not
         rec["table2"] = rec["table3"] = rec["table4"] = None

@@ -139,9 +139,9 @@ def find_agency(text: str, title: tuple) -> tuple[str | None, str | None]:
             cand = valid_org(m.group("org"))
             if cand:
                 return cand, "prose"
-    m = FIELD_ORG.search(head)
-    if m and valid_org(m.group("org")):
-        return valid_org(m.group("org")), "field"
+    fm = FIELD_ORG.search(head)
+    if fm and valid_org(fm.group("org")):
+        return valid_org(fm.group("org")), "field"
     return None, None
 
 

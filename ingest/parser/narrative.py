@@ -161,7 +161,7 @@ def extract(text: str, limit: int = 60000) -> dict:
         if const is not None:
             val = const
         else:
-            val = to_int(m.group(m.lastindex or 1))
+            val = to_int(m.group(m.lastindex or 1))  # type: ignore[assignment]
             if val is None:
                 continue
         pos = m.start()

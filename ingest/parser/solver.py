@@ -195,10 +195,10 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False) -> Enu
         start = pos
         if start >= len(digits):
             return
-        f = forced.get(len(acc))
+        rule_here = forced.get(len(acc))
         lengths = [len(digits)] if whole else range(1, len(digits) - start + 1)
-        if f is not None and not whole:
-            want = sum(acc[p] for p in f.parts)
+        if rule_here is not None and not whole:
+            want = sum(acc[p] for p in rule_here.parts)
             lengths = [len(str(abs(want)))]
         for ln in lengths:
             end = start + ln

@@ -363,7 +363,7 @@ def _place(core: list[Token], columns: list[float], metric: str) -> list[int] | 
     nearer one column than the next, or two values fall in the same one."""
     if len(columns) < 2:
         return None
-    out = []
+    out: list = []
     for t in core:
         c = _centre(t, metric)
         near = sorted(range(len(columns)), key=lambda i: abs(columns[i] - c))
@@ -420,7 +420,7 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
                 cols = list(zip(*full))
                 cents = [statistics.median(col) for col in cols]
                 spread = sum(statistics.median(abs(v - m) for v in col) for col, m in zip(cols, cents))
-                got = (cents, spread)
+                got: tuple[list, float] | None = (cents, spread)
             else:
                 got = _clusters(sorted(_centre(t, metric) for c in rows for t in c), n, min_support=2)
             # PDF layout text places values by their physical position (characters); display width is
@@ -444,7 +444,7 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
                 continue
             # the measure in which the values sit closest to the header's columns; where the measures
             # that fit put a value in different columns, the header decides nothing
-            fits = []
+            fits: list[tuple] = []
             # PDF layout text places words by their physical position (characters "x", or a word's
             # start plus its half display width "h"); text padded by display width is the fallback
             for metric, vmetric in (("x", "x"), ("h", "x"), ("xd", "xd")):
@@ -457,7 +457,7 @@ def column_centres(chunks: list[list[Token]], n: int, header: list[Token] | None
                 pitch = min(b - a for a, b in itertools.pairwise(cents))
                 off = statistics.mean(min(abs(_centre(v, vmetric) - c) for c in cents) for v in vals[p]) / pitch
                 if off < 0.3:
-                    where = [min(range(n), key=lambda k, v=v: abs(_centre(v, vmetric) - cents[k])) for v in vals[p]]
+                    where = [_nearest(_centre(v, vmetric), cents, n) for v in vals[p]]
                     fits.append((off, cents, vmetric, where))
             if fits and all(f[3] == fits[0][3] for f in fits):
                 best_fit = min(fits, key=lambda f: f[0])
@@ -497,6 +497,11 @@ def _is_layout(chunks: list[list[Token]]) -> bool:
         and per_line[_row_of(c[0])] == 1
     ]
     return len(spaced) >= 2 and 2 * len(spaced) >= len([c for c in chunks if c])
+
+
+def _nearest(x: float, centres: list, n: int) -> int:
+    """The index of the column centre (of the first n) nearest to x."""
+    return min(range(n), key=lambda k: abs(x - centres[k]))
 
 
 def _header_tokens(tokens: list[Token], names: tuple[str, ...]) -> list[Token]:
@@ -805,8 +810,8 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
             # a row printed all empty means zeros; a header cell (合计) followed by blank cells does
             # not, nor blank cells on a line whose label names no row (a header row)
             header_like = key == "total_processed" and not any(L.numbered_total(t.text) for t in ch.labels)
-            beside = key_tok is not None and _row_of(key_tok) == _row_of(ch.tokens[0])
-            if header_like or len(ch.tokens) < 7 or not beside:
+            beside_row = key_tok is not None and _row_of(key_tok) == _row_of(ch.tokens[0])
+            if header_like or len(ch.tokens) < 7 or not beside_row:
                 continue
         ch.key = key
         rows.append(ch)
@@ -888,9 +893,9 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
                     dropped += 1
                 continue
             for k in ks:
-                seen[k] = 1
+                seen[str(k)] = 1
             slots.append(([(k, c) for k in ks for c in cols], cr))
-            names.append(ks[0] if len(ks) == 1 else f"{ks[0]}…{ks[-1]}")
+            names.append(str(ks[0]) if len(ks) == 1 else f"{ks[0]}…{ks[-1]}")
         present = list(seen)
         cons = t3_constraints(present, fmt)
         res = S.solve([_slot_for(cells, cr) for cells, cr in slots], cons)
@@ -992,8 +997,8 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
                 [f"{k}.total" for k in dupes],
             )
         )
-    layout = "glued" if glued else _layout(tokens)
-    return Extracted(table, cells, issues, layout)
+    layout_name = "glued" if glued else _layout(tokens)
+    return Extracted(table, cells, issues, layout_name)
 
 
 def _block_readings(
@@ -1349,7 +1354,7 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     runs = {
         j
         for j, (k, o) in enumerate(events)
-        if k == "values" and any(t.kind == NUM for t in o)  # type: ignore[union-attr]
+        if k == "values" and any(t.kind == NUM for t in o)  # type: ignore[attr-defined]
     }
     # labels first: a run of values beside a label is that label's; any other run goes to the oldest
     # label still waiting for one (labels printed as loose lines before their rows; a converter may
@@ -1404,9 +1409,9 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     for i in items:
         obj = events[i][1]
         assert isinstance(obj, tuple)
-        j = chosen[i]
-        toks: list[Token] = events[j][1] if j is not None else []  # type: ignore[assignment]
-        hdr, ht = in_effect[j] if j is not None else in_effect[i]
+        jj = chosen[i]
+        toks: list[Token] = events[jj][1] if jj is not None else []  # type: ignore[assignment]
+        hdr, ht = in_effect[jj] if jj is not None else in_effect[i]
         pairs.append((obj, toks, hdr, ht))
     # PDF layout text prints an item's row on a line of its own; a row whose cells were all blank
     # is its label alone
