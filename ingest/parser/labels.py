@@ -357,7 +357,7 @@ MIDLINE_HEADING = re.compile(
     r"(?:政府信息公开工作)?存在的?主要问题|其他需要报告)"
 )
 
-# --- the old statistics table (政府信息公开情况统计表, reports for 2008-2018) ---------------------
+# --- the old statistics table (政府信息公开情况统计表, reports before the 2019 template) ---------------------
 # Row labels -> narrative keys (ingest.parser.narrative.KEYS). `ctx`: the proceeding a row such as
 # 被依法纠错数 belongs to, from the rows before it. Tried in order; matched after clean().
 STAT_PATTERNS: list[tuple[str, re.Pattern, str | None]] = [
