@@ -538,7 +538,7 @@ CORRUPTIONS = [
 # Corruptions of the facts and marts that a dbt test owns (keys, accepted values, relationships):
 # (table, dbt test, column(s), corrupt(df)). dbt's ERROR tests are blocking Dagster checks.
 DBT_OWNED = [
-    ("fct_requests", "accepted_values", "stage", lambda d: d.assign(stage="granted")),
+    ("fct_requests", "relationships", "stage", lambda d: d.assign(stage="granted")),
     ("fct_requests", "not_null", "report_id", lambda d: d.assign(report_id=None)),
     (
         "fct_request_outcomes",

@@ -398,9 +398,9 @@ def test_blank_template_docx_has_the_tables_and_no_numbers():
     assert not any(c.text.replace(".", "").isdigit() for g in grids for r in g.rows for c in r)
     rec = parse_bytes(TEMPLATE.read_bytes(), TEMPLATE.name)
     assert rec["source"]["kind"] == "docx" and rec["agency_name"] is None and rec["report_year"] is None
-    # nothing invented: every number the record holds is a cell printed empty (spec: 0 + an info finding)
-    assert rec["cells"] and all(c["empty"] and c["value"] == 0 for c in rec["cells"])
-    assert {i["code"] for i in rec["issues"] if i["severity"] == "info"} == {"CELL_EMPTY"}
+    # nothing invented: a blank template (every cell empty, no agency, no year) holds no tables
+    assert rec["table2"] is None and rec["table3"] is None and rec["table4"] is None and rec["cells"] == []
+    assert "TEMPLATE_BLANK" in {i["code"] for i in rec["issues"] if i["severity"] == "info"}
     assert not any(i["severity"] == "error" for i in rec["issues"])
 
 
