@@ -21,6 +21,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -198,7 +199,7 @@ def _paragraph(p, doc: _Doc) -> None:
 def _open_part(data: bytes) -> bytes:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
         raise _Fail("DOCX_UNREADABLE", f"the file starts like a Word (.docx) zip but cannot be opened ({exc})") from exc
     with zf:
         try:
@@ -219,7 +220,15 @@ def _open_part(data: bytes) -> bytes:
         try:
             with zf.open(info) as f:
                 raw = f.read(MAX_XML_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            ValueError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
             raise _Fail("DOCX_UNREADABLE", f"{PART} cannot be inflated ({type(exc).__name__}: {exc})") from exc
         if len(raw) > MAX_XML_BYTES:
             raise _Fail(
@@ -255,9 +264,10 @@ def _parse_xml(raw: bytes, doc: _Doc) -> None:
             el.clear()
             while el.getprevious() is not None:
                 del parent[0]
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, zlib.error, zipfile.BadZipFile, EOFError, OSError) as exc:
+        # a damaged deflate stream fails mid-read, like damaged XML: keep what came before it
         if not doc.items:
-            raise _Fail("DOCX_UNREADABLE", f"{PART} is not well-formed XML ({exc})") from exc
+            raise _Fail("DOCX_UNREADABLE", f"{PART} is damaged or not well-formed XML ({exc})") from exc
         doc.capped = True  # keep what was read before the damage
 
 
