@@ -120,20 +120,24 @@ def store_object(data_root: str | os.PathLike, data: bytes, sha256: str | None =
     """Write the bytes to the content-addressed store once; an existing object is never touched."""
     sha256 = sha256 or sha256_hex(data)
     target = object_path(data_root, sha256)
-    if target.exists():
-        return target
+    if not target.exists():
+        write_read_only(target, data)
+    return target
+
+
+def write_read_only(target: Path, payload: bytes) -> None:
+    """Write a file atomically (a temporary name beside it, then rename), read-only (0444)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".obj-", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(payload)
         os.chmod(tmp, 0o444)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return target
 
 
 def read_object(data_root: str | os.PathLike, sha256: str) -> bytes:
@@ -454,19 +458,8 @@ def load_record(data_root: str | os.PathLike, sha256: str, path: str | None = No
 
 
 def save_record(data_root: str | os.PathLike, sha256: str, record: Record) -> None:
-    target = record_path(data_root, sha256)
-    target.parent.mkdir(parents=True, exist_ok=True)
     payload = gzip.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), compresslevel=3, mtime=0)
-    fd, tmp = tempfile.mkstemp(prefix=".rec-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_read_only(record_path(data_root, sha256), payload)
 
 
 def stored_versions(data_root: str | os.PathLike) -> list[str]:
