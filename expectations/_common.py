@@ -86,7 +86,7 @@ OUTCOMES_BY_GROUP: dict[str, list[str]] = {
 }
 
 SHA256_RE = r"^[0-9a-f]{64}$"
-MD5_RE = r"^[0-9a-f]{32}$"
+MD5_RE = r"^[0-9a-f]{32}$"  # 32 hex digits: also the form of the agency key (ingest.regions.agency_key)
 FINDING_ID_RE = r"^[0-9a-f]{64}-[0-9]+$"
 JSON_LIST_RE = r"^\[.*\]$"
 

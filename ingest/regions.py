@@ -770,7 +770,7 @@ def seed_tables() -> dict[str, list[dict]]:
             "parent_code": d.parent,
             "province_code": d.province,
             "prefecture_code": d.prefecture,
-            "path": d.path,
+            "full_path": d.path,
             "valid_from": d.valid_from,
             "valid_to": d.valid_to,
             "lineage": d.lineage,
