@@ -1,7 +1,9 @@
 """Parser records -> the four `parsed` Parquet tables of one year partition (docs/LAYERS.md).
 
 Pure Python (pyarrow only, no Dagster). The functions here turn records (RECORD.md) into rows with the
-explicit schemas in `SCHEMAS`, and `write_partition` writes the four files of one year:
+explicit schemas in `SCHEMAS`, and `write_partition` writes the four files of one year. A `reports`
+row also says who published the report and where (`region_fields`, from `ingest.regions`): the agency
+key as `agency_id`, and the GB/T 2260 region of the report's year or `unknown`.
 
     data/parsed/{reports,cells,findings,narrative}/year=YYYY/part.parquet
 
@@ -283,8 +285,10 @@ def raw_text(data_root: str | os.PathLike, record: Record) -> Callable[[], str |
             data = object_path(data_root, record["report_id"]).read_bytes()
         except OSError:
             return None
+        # the parser's codec name comes first ("gb18030 (declared gb2312)": what it used, what the page said)
+        codec = (source.get("encoding") or "utf-8").split()[0]
         try:
-            return data.decode(source.get("encoding") or "utf-8", errors="replace")
+            return data.decode(codec, errors="replace")
         except LookupError:
             return data.decode("utf-8", errors="replace")
 

@@ -166,6 +166,8 @@ def test_raw_text_reads_the_stored_object_of_text_and_html_only(tmp_path):
     landing.store_object(tmp_path, data, sha)
     rec = _record(report_id=sha)
     assert flatten.raw_text(tmp_path, rec)() == "宁波市江北区"  # gb18030, as the parser decoded it
+    declared = _record(report_id=sha, source={**rec["source"], "encoding": "gb18030 (declared gb2312)"})
+    assert flatten.raw_text(tmp_path, declared)() == "宁波市江北区"  # the codec used, not the page's label
     pdf = _record(report_id=sha, source={**rec["source"], "kind": "pdf"})
     assert flatten.raw_text(tmp_path, pdf)() is None
     assert flatten.raw_text(tmp_path, _record(report_id="f" * 64))() is None  # no object
