@@ -277,12 +277,13 @@ def raw_text(data_root: str | os.PathLike, record: Record) -> Callable[[], str |
 
     def read() -> str | None:
         source = record.get("source") or {}
-        if not record.get("report_id") or source.get("kind") not in ("text", "html"):
+        sha256 = record.get("report_id")
+        if not sha256 or source.get("kind") not in ("text", "html"):
             return None
         from .landing import object_path  # landing imports this module
 
         try:
-            data = object_path(data_root, record["report_id"]).read_bytes()
+            data = object_path(data_root, sha256).read_bytes()
         except OSError:
             return None
         # the parser's codec name comes first ("gb18030 (declared gb2312)": what it used, what the page said)

@@ -830,8 +830,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--code")
     t = sub.add_parser("divisions", help="the division table as CSV on stdout")
     t.add_argument("--year", type=int)
-    w = sub.add_parser("write-seeds", help="write the dbt seeds divisions.csv and agency_types.csv into DIR")
-    w.add_argument("folder", type=Path)
+    seeds = sub.add_parser("write-seeds", help="write the dbt seeds divisions.csv and agency_types.csv into DIR")
+    seeds.add_argument("folder", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "resolve":
         for n in args.names:
