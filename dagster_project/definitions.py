@@ -8,6 +8,7 @@ from .assets.dbt import dbt_core_models, dbt_reporting_models
 from .assets.ingest import parsed_tables, raw_reports
 from .assets.publish import published_warehouse
 from .checks import ALL_CHECKS
+from .cross_year_checks import CROSS_YEAR_CHECKS
 from .jobs import warehouse_job
 from .resources import RESOURCES
 from .schedules import yearly_refresh
@@ -15,7 +16,7 @@ from .sensors import landing_sensor
 
 defs = Definitions(
     assets=[raw_reports, parsed_tables, dbt_core_models, dbt_reporting_models, published_warehouse],
-    asset_checks=ALL_CHECKS,
+    asset_checks=[*ALL_CHECKS, *CROSS_YEAR_CHECKS],
     jobs=[warehouse_job],
     schedules=[yearly_refresh],
     sensors=[landing_sensor],

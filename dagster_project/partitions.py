@@ -33,3 +33,10 @@ def dbt_vars(key_range: PartitionKeyRange, last_complete: int | None = None) -> 
     if last_complete is not None:
         out["last_complete_year"] = int(last_complete)
     return out
+
+
+def years_after(key_range: PartitionKeyRange, n: int) -> list[int]:
+    """The (up to) `n` partition years right after a range, those that exist: the years a model
+    that also rebuilds the years after its window (dbt meta `refreshes_years_after`) refreshed."""
+    last = int(yearly_partitions.get_last_partition_key())
+    return [y for y in range(int(key_range.end) + 1, int(key_range.end) + 1 + max(n, 0)) if y <= last]

@@ -6,7 +6,8 @@ dbt owns (keys, accepted values and relationships on the dbt models) is the tabl
 report's own broken arithmetic is a finding carried in the data, never a GX failure.
 
 Sets of known values are imported from their homes: canonical keys from `ingest.parser.labels`,
-finding codes and severities from `ingest.parser.findings.CODES`, narrative keys from
+finding codes and severities from `ingest.parser.findings.CODES` (and, on the warehouse's findings,
+the codes it derives, `ingest.warehouse_findings.CODES`), narrative keys from
 `ingest.parser.narrative.KEYS`, years and format generations from `ingest.calendar`.
 """
 
@@ -23,7 +24,7 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
 from expectations.schemas import Schema
-from ingest import calendar
+from ingest import calendar, warehouse_findings
 from ingest.parser import findings, labels, narrative
 
 ERROR = "ERROR"
@@ -52,6 +53,8 @@ def max_year() -> int:
 FORMAT_VERSIONS = sorted({calendar.format_generation(y) for y in range(MIN_YEAR, calendar.today().year + 1)})
 FINDING_SEVERITIES = sorted({severity for severity, _meaning in findings.CODES.values()})
 FINDING_CODES = list(findings.CODES)
+# fct_report_findings also holds the findings dbt derives (int_findings_derived)
+WAREHOUSE_FINDING_CODES = FINDING_CODES + [c for c in warehouse_findings.CODES if c not in findings.CODES]
 NARRATIVE_KEYS = list(narrative.KEYS)
 # Documented in ingest/RECORD.md but without a constant in ingest/ yet.
 TABLE_NAMES = ["table2", "table3", "table4"]
@@ -83,7 +86,7 @@ OUTCOMES_BY_GROUP: dict[str, list[str]] = {
 }
 
 SHA256_RE = r"^[0-9a-f]{64}$"
-MD5_RE = r"^[0-9a-f]{32}$"
+MD5_RE = r"^[0-9a-f]{32}$"  # 32 hex digits: also the form of the agency key (ingest.regions.agency_key)
 FINDING_ID_RE = r"^[0-9a-f]{64}-[0-9]+$"
 JSON_LIST_RE = r"^\[.*\]$"
 

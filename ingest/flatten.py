@@ -1,7 +1,9 @@
 """Parser records -> the four `parsed` Parquet tables of one year partition (docs/LAYERS.md).
 
 Pure Python (pyarrow only, no Dagster). The functions here turn records (RECORD.md) into rows with the
-explicit schemas in `SCHEMAS`, and `write_partition` writes the four files of one year:
+explicit schemas in `SCHEMAS`, and `write_partition` writes the four files of one year. A `reports`
+row also says who published the report and where (`region_fields`, from `ingest.regions`): the agency
+key as `agency_id`, and the GB/T 2260 region of the report's year or `unknown`.
 
     data/parsed/{reports,cells,findings,narrative}/year=YYYY/part.parquet
 
@@ -14,19 +16,19 @@ same records gives byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import regions
 from .parser import labels
 from .record import Record
 
@@ -40,8 +42,24 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("path", pa.string()),
             ("agency_name", pa.string()),
             ("agency_id", pa.string()),
+            ("agency_canonical_name", pa.string()),
+            ("agency_type", pa.string()),
+            ("agency_level", pa.string()),
+            ("region_key", pa.string()),
             ("region_code", pa.string()),
             ("region_name", pa.string()),
+            ("region_level", pa.string()),
+            ("region_method", pa.string()),
+            ("region_reason", pa.string()),
+            ("region_valid_in_year", pa.bool_()),
+            ("region_conflicts", pa.string()),
+            ("region_changes", pa.string()),
+            ("province_code", pa.string()),
+            ("province_name", pa.string()),
+            ("prefecture_code", pa.string()),
+            ("prefecture_name", pa.string()),
+            ("county_code", pa.string()),
+            ("county_name", pa.string()),
             ("url", pa.string()),
             ("format_version", pa.string()),
             ("published_date", pa.date32()),
@@ -113,18 +131,64 @@ _WS = re.compile(r"\s+")
 
 
 # --- small helpers ------------------------------------------------------------------------------
-def agency_key(name: str | None) -> str | None:
-    """The name as compared: NFKC, every white space removed (None when empty)."""
-    if name is None:
-        return None
-    key = _WS.sub("", unicodedata.normalize("NFKC", str(name)))
-    return key or None
+def has_name(name: str | None) -> bool:
+    """The report names an agency: something is left after NFKC and removing white space. (Who
+    the agency is, is `ingest.regions.agency_key`.)"""
+    return name is not None and bool(_WS.sub("", unicodedata.normalize("NFKC", str(name))))
 
 
-def agency_id(name: str | None) -> str | None:
-    """md5 hex of the NFKC agency name without white space; None when there is no name."""
-    key = agency_key(name)
-    return hashlib.md5(key.encode("utf-8")).hexdigest() if key else None
+def _joined(parts: Iterable[str]) -> str | None:
+    """Sentences joined with '; ' (None when there is none)."""
+    text = "; ".join(p for p in parts if p)
+    return text or None
+
+
+def region_fields(
+    name: str | None,
+    year: int | None,
+    *,
+    manifest_region: str | None = None,
+    manifest_code: str | None = None,
+    url: str | None = None,
+    text: str | Callable[[], str | None] | None = None,
+) -> dict[str, Any]:
+    """Who published the report and where (`ingest.regions.resolve`), as `reports` columns.
+
+    `agency_id` is the agency key (`regions.agency_key`: the canonical, alias-resolved name and its
+    division, so a renamed body keeps one id); None when the report names no agency. `region_code`
+    is the GB/T 2260 code, or `unknown` (the explicit dim_region member) with the reason why;
+    `region_key` is the dim_region member (the code's run valid in `year`). `text`, the document
+    text or a function giving it, is read only when the name fits several divisions and nothing
+    else tells which (朝阳区: the province or city the text names settles it)."""
+    res = regions.resolve(name, year, manifest_region=manifest_region, manifest_code=manifest_code, url=url)
+    if res.code is None and len(res.candidates) > 1 and text is not None:
+        body = text() if callable(text) else text
+        if body:
+            res = regions.resolve(
+                name, year, manifest_region=manifest_region, manifest_code=manifest_code, url=url, text=body
+            )
+    named = has_name(name)
+    return {
+        "agency_id": res.agency_key if named else None,
+        "agency_canonical_name": res.agency_name if named else None,
+        "agency_type": res.agency_type if named else None,
+        "agency_level": res.agency_level if named else None,
+        "region_key": regions.region_key(res.code, year),
+        "region_code": res.code or regions.UNKNOWN,
+        "region_name": res.name,
+        "region_level": res.level,
+        "region_method": res.method,
+        "region_reason": res.reason,
+        "region_valid_in_year": res.valid_in_year,
+        "region_conflicts": _joined(res.conflicts),
+        "region_changes": _joined(res.changes),
+        "province_code": res.province_code,
+        "province_name": res.province_name,
+        "prefecture_code": res.prefecture_code,
+        "prefecture_name": res.prefecture_name,
+        "county_code": res.county_code,
+        "county_name": res.county_name,
+    }
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -156,7 +220,12 @@ def _report_year(record: Record, manifest: Mapping[str, Any] | None, year: int |
 
 # --- rows ---------------------------------------------------------------------------------------
 def report_rows(
-    record: Record, path: str, manifest: Mapping[str, Any] | None = None, *, year: int | None = None
+    record: Record,
+    path: str,
+    manifest: Mapping[str, Any] | None = None,
+    *,
+    year: int | None = None,
+    text: str | Callable[[], str | None] | None = None,
 ) -> dict:
     """The `reports` row of one record.
 
@@ -164,19 +233,28 @@ def report_rows(
     give `url`, `agency`/`manifest_agency`, `region`/`manifest_region`/`region_name`, `region_code`.
     The partition `year`, when given, wins over the record's (it is the year the raw index
     assigned, from the manifest or the parser). Agency: the parsed name, else the manifest's.
+    Region and agency identity: `region_fields` (the manifest's region and code, then the URL, then
+    the name; `text` only for a name that fits several divisions).
     """
     source = record["source"]
     severities = [i["severity"] for i in record["issues"]]
     name = record["agency_name"] or _manifest_get(manifest, "agency", "manifest_agency", "agency_name")
+    report_year = _report_year(record, manifest, year)
+    url = _manifest_get(manifest, "url")
     return {
         "report_id": record["report_id"],
-        "report_year": _report_year(record, manifest, year),
+        "report_year": report_year,
         "path": str(path).replace(os.sep, "/"),
         "agency_name": name,
-        "agency_id": agency_id(name),
-        "region_code": record.get("region_code") or _manifest_get(manifest, "region_code"),
-        "region_name": record["region_name"] or _manifest_get(manifest, "region", "manifest_region", "region_name"),
-        "url": _manifest_get(manifest, "url"),
+        **region_fields(
+            name,
+            report_year,
+            manifest_region=_manifest_get(manifest, "region", "manifest_region", "region_name"),
+            manifest_code=record.get("region_code") or _manifest_get(manifest, "region_code"),
+            url=url,
+            text=text,
+        ),
+        "url": url,
         "format_version": record["format_version"],
         "published_date": _date(record["published_date"]),
         "encoding": source["encoding"],
@@ -190,6 +268,32 @@ def report_rows(
         "n_infos": severities.count("info"),
         "parser_version": record["parser_version"],
     }
+
+
+def raw_text(data_root: str | os.PathLike, record: Record) -> Callable[[], str | None]:
+    """A function giving the report's text from the raw store, for `region_fields`: the stored bytes
+    decoded with the codec the parser used (text and HTML documents; None for PDF and Word files,
+    or when the object is missing)."""
+
+    def read() -> str | None:
+        source = record.get("source") or {}
+        sha256 = record.get("report_id")
+        if not sha256 or source.get("kind") not in ("text", "html"):
+            return None
+        from .landing import object_path  # landing imports this module
+
+        try:
+            data = object_path(data_root, sha256).read_bytes()
+        except OSError:
+            return None
+        # the parser's codec name comes first ("gb18030 (declared gb2312)": what it used, what the page said)
+        codec = (source.get("encoding") or "utf-8").split()[0]
+        try:
+            return data.decode(codec, errors="replace")
+        except LookupError:
+            return data.decode("utf-8", errors="replace")
+
+    return read
 
 
 def cell_rows(record: Record, *, year: int | None = None) -> list[dict]:
@@ -298,12 +402,15 @@ def partition_path(data_root: str | os.PathLike, table: str, year: int) -> Path:
     return Path(data_root) / "parsed" / table / f"year={int(year)}" / "part.parquet"
 
 
-def partition_tables(records_with_paths: Iterable[tuple], year: int) -> dict[str, pa.Table]:
+def partition_tables(
+    records_with_paths: Iterable[tuple], year: int, data_root: str | os.PathLike | None = None
+) -> dict[str, pa.Table]:
     """The four Arrow tables of one partition.
 
     `records_with_paths` yields `(record, path)` or `(record, path, manifest)`. Every row gets the
     partition `year` as report_year. A report_id seen twice (same bytes under two paths) is kept
-    once, under the first path in sort order.
+    once, under the first path in sort order. With `data_root`, a report whose agency name fits
+    several divisions has its text read from the raw store to settle which (`raw_text`).
     """
     items = []
     for item in records_with_paths:
@@ -317,7 +424,8 @@ def partition_tables(records_with_paths: Iterable[tuple], year: int) -> dict[str
         if rid in seen:
             continue
         seen.add(rid)
-        rows["reports"].append(report_rows(record, path, manifest, year=year))
+        text = raw_text(data_root, record) if data_root is not None else None
+        rows["reports"].append(report_rows(record, path, manifest, year=year, text=text))
         rows["cells"].extend(cell_rows(record, year=year))
         rows["findings"].extend(finding_rows(record, year=year))
         rows["narrative"].extend(narrative_rows(record, year=year))
@@ -345,7 +453,7 @@ def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.Pat
     Any other `.parquet` file left in those partition folders is removed, so the partition holds
     exactly what this call wrote.
     """
-    tables = partition_tables(records_with_paths, year)
+    tables = partition_tables(records_with_paths, year, data_root)
     counts = {}
     for name, table in tables.items():
         target = partition_path(data_root, name, year)

@@ -26,6 +26,7 @@ or kept with `valid_in_year=False`, and every change touching the code is listed
 
     python -m ingest.regions resolve 杭州市滨江区应急管理局 --year 2022
     python -m ingest.regions divisions [--year 2022] > divisions.csv
+    python -m ingest.regions write-seeds dbt/seeds/regions    # the warehouse's dim_region / dim_agency seeds
 """
 
 from __future__ import annotations
@@ -718,7 +719,8 @@ def _place_of(canonical: str) -> tuple[tuple[str, ...], str]:
 
 
 def agency_key(name: str, region_code: str | None = None) -> str:
-    """A stable id of a body: blake2b of (division code, the canonical name after its place names).
+    """A stable id of a body: blake2b of (division code, the canonical name after its place names),
+    32 hex digits (the warehouse's `agency_id`).
 
     The canonical name is alias-resolved (agency_aliases.csv) and normalised; its place is the one
     division its leading names fit (杭州市余杭区人民政府 and 余杭区人民政府 -> 330110|人民政府), or
@@ -734,7 +736,66 @@ def agency_key(name: str, region_code: str | None = None) -> str:
         code = region_code
     else:
         code, rest = region_code or "?", canonical
-    return hashlib.blake2b(f"{code}|{rest}".encode(), digest_size=10).hexdigest()
+    return hashlib.blake2b(f"{code}|{rest}".encode(), digest_size=16).hexdigest()
+
+
+# --- the warehouse's region members and seeds -----------------------------------------------------
+UNKNOWN = "unknown"  # the explicit dim_region member of a report whose region is not known
+
+
+def member_key(d: Division) -> str:
+    """The dim_region key of one run of a division: `<code>:<valid_from>` (a code's runs never
+    overlap, so a code and a year give at most one run)."""
+    return f"{d.code}:{d.valid_from}"
+
+
+def region_key(code: str | None, year: int | None = None) -> str:
+    """The dim_region member of `code` in report `year`: the run of the code valid in that year's
+    list, else the run nearest in time (a code kept with `valid_in_year=False`); `unknown` when there
+    is no code."""
+    d = division(code, year) if code and code != UNKNOWN else None
+    return member_key(d) if d is not None else UNKNOWN
+
+
+def seed_tables() -> dict[str, list[dict]]:
+    """Rows of the dbt seeds this module is the home of (seed name -> rows): `divisions`, every run
+    of every division in the package's lists (dim_region), and `agency_types` (dim_agency)."""
+    division_rows = [
+        {
+            "region_key": member_key(d),
+            "region_code": d.code,
+            "region_name": d.name,
+            "short_name": d.short,
+            "level": d.level,
+            "parent_code": d.parent,
+            "province_code": d.province,
+            "prefecture_code": d.prefecture,
+            "full_path": d.path,
+            "valid_from": d.valid_from,
+            "valid_to": d.valid_to,
+            "lineage": d.lineage,
+        }
+        for d in divisions()
+    ]
+    types = [
+        {"agency_type": k, "label_zh": v, "sort_order": i} for i, (k, v) in enumerate(AGENCY_TYPES.items(), start=1)
+    ]
+    return {"divisions": division_rows, "agency_types": types}
+
+
+def write_seeds(folder: str | os.PathLike) -> list[Path]:
+    """Write `divisions.csv` and `agency_types.csv` into `folder` (dbt/seeds/regions); returns the paths.
+    tests/test_where.py fails when the committed files and the package's lists disagree."""
+    from .reference import seed_csv
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in seed_tables().items():
+        path = folder / f"{name}.csv"
+        path.write_text(seed_csv(rows), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 # --- command line ------------------------------------------------------------------------------
@@ -769,11 +830,16 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--code")
     t = sub.add_parser("divisions", help="the division table as CSV on stdout")
     t.add_argument("--year", type=int)
+    seeds = sub.add_parser("write-seeds", help="write the dbt seeds divisions.csv and agency_types.csv into DIR")
+    seeds.add_argument("folder", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "resolve":
         for n in args.names:
             res = resolve(n, args.year, manifest_region=args.region, manifest_code=args.code, url=args.url)
             print(json.dumps(res.as_dict(), ensure_ascii=False))
+    elif args.cmd == "write-seeds":
+        for path in write_seeds(args.folder):
+            print(path)
     else:
         w = csv.DictWriter(sys.stdout, fieldnames=DIVISION_COLUMNS, lineterminator="\n")
         w.writeheader()
@@ -783,6 +849,7 @@ def main(argv: list[str] | None = None) -> int:
 
 __all__ = [
     "AGENCY_TYPES",
+    "UNKNOWN",
     "Division",
     "Regions",
     "Resolution",
@@ -791,9 +858,13 @@ __all__ = [
     "canonical_name",
     "division",
     "divisions",
+    "member_key",
     "normalise_name",
+    "region_key",
     "regions",
     "resolve",
+    "seed_tables",
+    "write_seeds",
 ]
 
 if __name__ == "__main__":

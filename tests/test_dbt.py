@@ -162,6 +162,8 @@ def test_schemas_are_named_exactly(wh):
         "fct_proactive_disclosure",
         "fct_report_findings",
         "mart_agency_year",
+        "mart_region_year",
+        "mart_agency_year_peers",
         "quarantine",
     ):
         assert tables[mart] == "marts"
@@ -285,7 +287,23 @@ def test_dims(wh):
     assert wh.one("select outcome_group from marts.dim_outcome where outcome = 'other_total'") == "other"
     assert wh.one("select count(*) from marts.dim_applicant_type") == 7
     region_keys = {r[0] for r in wh.sql("select region_key from marts.dim_region")}
-    assert {r[0] for r in wh.sql("select region_key from marts.dim_agency where region_key is not null")} <= region_keys
+    assert {r[0] for r in wh.sql("select region_key from marts.dim_agency")} <= region_keys
+    assert dict(wh.sql("select agency_name, region_code from marts.dim_agency")) == {
+        HZ_EMERGENCY: "330100",
+        CHIZHOU: "341700",
+        BINJIANG: "330108",
+        SHENGZHOU: "330683",
+        "杭州市人民防空办公室": "330100",
+    }
+    # dim_region is the GB/T 2260 list by year, and the unknown member
+    assert wh.one("select count(*) from marts.dim_region where is_current and level = 'province'") == 34
+    assert wh.one(
+        "select (region_name, level, parent_code) from marts.dim_region where region_key = '330108:1996'"
+    ) == (
+        "滨江区",
+        "county",
+        "330100",
+    )
 
 
 def test_every_coded_value_of_the_facts_has_a_chinese_label_in_a_dim(wh):
@@ -365,9 +383,11 @@ def test_mart_agency_year(wh):
 
 
 def test_findings_and_quarantine(wh):
+    # the parser's findings, each once; the seeds all resolve, agree with no other year: none derived
     assert wh.one("select count(*) from marts.fct_report_findings") == wh.one(
         "select count(*) from staging.stg_parsed__findings"
     )
+    assert wh.one("select count(*) from marts.fct_report_findings where finding_no > 1000") == 0
     assert wh.one("""select count(*) from marts.fct_report_findings
                      where finding_id = report_id || '-' || finding_no""") == wh.one(
         "select count(*) from marts.fct_report_findings"
@@ -548,7 +568,10 @@ def test_layers_flow_one_way():
     seeds = {uid for uid, n in nodes.items() if n["resource_type"] == "seed"}
     assert seeds and seeds <= parents, "every seed feeds a dim"
     reporting = {uid for uid, n in models.items() if "reporting" in n["tags"]}
-    assert reporting == {"model.ogi_warehouse.mart_agency_year", "model.ogi_warehouse.quarantine"}
+    assert reporting == {
+        f"model.ogi_warehouse.{m}"
+        for m in ("mart_agency_year", "mart_region_year", "mart_agency_year_peers", "quarantine")
+    }
 
 
 def test_config_by_folder_not_in_models():

@@ -101,7 +101,12 @@ def test_reporting_marts_are_a_separate_step_after_the_facts():
     assert REPORTING_SELECT == "tag:reporting"  # a folder's tag in dbt_project.yml, not a name pattern
     core = {k.to_user_string() for k in dbt_core_models.keys}
     reporting = {k.to_user_string() for k in dbt_reporting_models.keys}
-    assert reporting == {"marts/mart_agency_year", "marts/quarantine"}
+    assert reporting == {
+        "marts/mart_agency_year",
+        "marts/mart_region_year",
+        "marts/mart_agency_year_peers",
+        "marts/quarantine",
+    }
     assert {
         "marts/fct_requests",
         "marts/dim_stage",
@@ -140,6 +145,27 @@ def test_checks_gx_blocking_and_dbt_tests():
         assert graph.get_check_spec(checks[name]).blocking, name
     dbt_tests = [n for n in checks if n.startswith("marts/fct_requests:") and "gx_" not in n]
     assert any(n.split(":")[1].startswith("unique") for n in dbt_tests)
+    # the cross-year rules only warn: a report's inconsistency with last year never stops the marts
+    cross_year = checks["marts/mart_agency_year:gx_cross_year"]
+    assert not graph.get_check_spec(cross_year).blocking
+
+
+def test_a_run_records_the_findings_it_refreshed_after_its_window():
+    """fct_report_findings rebuilds the year after a run's window (its cross-year findings read the
+    year before): dbt's meta says so, and the dbt step records those partitions as materialized."""
+    import json
+
+    from dagster_project.assets.dbt import refreshed_partitions
+    from dagster_project.partitions import years_after
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    findings = "model.ogi_warehouse.fct_report_findings"
+    assert refreshed_partitions(manifest, PartitionKeyRange("2021", "2021")) == {findings: ["2022"]}
+    assert refreshed_partitions(manifest, PartitionKeyRange("2015", "2020")) == {findings: ["2021"]}
+    last = str(last_complete_year())
+    assert refreshed_partitions(manifest, PartitionKeyRange(last, last)) == {}  # no partition after the last
+    assert years_after(PartitionKeyRange("2019", "2020"), 2) == [2021, 2022]
+    assert years_after(PartitionKeyRange("2019", "2020"), 0) == []
 
 
 def test_job_covers_the_whole_graph_with_checks():

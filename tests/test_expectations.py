@@ -26,7 +26,7 @@ import expectations
 from expectations import SCHEMAS, SUITES
 from expectations.runner import _condition_of, normalise, validate
 from expectations.schemas import MANIFEST_PATH, DbtContract, ParquetSchema, dbt_tests
-from ingest import calendar, flatten
+from ingest import calendar, flatten, warehouse_findings
 from ingest.parser import findings, labels, narrative
 
 PARSER_VERSION = "0.1.0"
@@ -37,10 +37,53 @@ def _sha(i: int) -> str:
 
 
 def _md5(name: str) -> str:
+    """A 32-hex agency key (the warehouse's is ingest.regions.agency_key, of the same form)."""
     return hashlib.md5(name.encode()).hexdigest()
 
 
-AGENCIES = ["杭州市应急管理局", "杭州市人民防空办公室", "浙江省司法厅"]
+AGENCIES = ["杭州市应急管理局", "杭州市滨江区应急管理局", "浙江省司法厅"]
+# where each is (ingest.regions' answer), with a value in every column so a Parquet round trip keeps its type
+PLACES = {
+    "杭州市应急管理局": {
+        "agency_level": "prefecture",
+        "region_key": "330100:1980",
+        "region_code": "330100",
+        "region_name": "杭州市",
+        "region_level": "prefecture",
+        "region_conflicts": "the URL host (sx.gov.cn) gives 330600 浙江省/绍兴市, not inside 330100 浙江省/杭州市",
+        "region_changes": None,
+        "prefecture_code": "330100",
+        "prefecture_name": "杭州市",
+        "county_code": None,
+        "county_name": None,
+    },
+    "杭州市滨江区应急管理局": {
+        "agency_level": "county",
+        "region_key": "330108:1996",
+        "region_code": "330108",
+        "region_name": "滨江区",
+        "region_level": "county",
+        "region_conflicts": None,
+        "region_changes": "2021: 江干区 330104 partly went to 钱塘区 330114",
+        "prefecture_code": "330100",
+        "prefecture_name": "杭州市",
+        "county_code": "330108",
+        "county_name": "滨江区",
+    },
+    "浙江省司法厅": {
+        "agency_level": "province",
+        "region_key": "330000:1980",
+        "region_code": "330000",
+        "region_name": "浙江省",
+        "region_level": "province",
+        "region_conflicts": None,
+        "region_changes": None,
+        "prefecture_code": None,
+        "prefecture_name": None,
+        "county_code": None,
+        "county_name": None,
+    },
+}
 REPORTS = [  # (report_id, year, agency)
     (_sha(i), 2021 + (i % 2), AGENCIES[i % 3]) for i in range(6)
 ]
@@ -123,8 +166,14 @@ def reports_frame() -> pd.DataFrame:
                 "path": f"{year}/r{i}.html",
                 "agency_name": agency,
                 "agency_id": _md5(agency),
-                "region_code": "330100",
-                "region_name": "杭州市",
+                "agency_canonical_name": agency,
+                "agency_type": "department",
+                "region_method": "name",
+                "region_reason": "from the name",
+                "region_valid_in_year": True,
+                "province_code": "330000",
+                "province_name": "浙江省",
+                **PLACES[agency],
                 "url": f"https://example.gov.cn/{i}.html",
                 "format_version": "2021",
                 "published_date": dt.date(year + 1, 1, 20 + i),
@@ -243,6 +292,12 @@ def mart_agency_year_frame() -> pd.DataFrame:
                 "agency_id": _md5(agency),
                 "report_year": year,
                 "agency_name": agency,
+                "agency_type": "department",
+                "format_version": "2021",
+                "region_method": "name",
+                "province_code": "330000",
+                "province_name": "浙江省",
+                **{k: v for k, v in PLACES[agency].items() if k not in ("region_conflicts", "region_changes")},
                 "report_id": rid,
                 "n_reports": 1,
                 "requests_new": total,
@@ -378,8 +433,10 @@ def test_known_sets_and_years_come_from_their_homes():
     def rule(table: str, name: str):
         return next(e for e in SUITES[table]().expectations if e.meta["rule"] == name)
 
-    for table in ("parsed_findings", "fct_report_findings"):
-        assert rule(table, "code_known").value_set == list(findings.CODES)
+    assert rule("parsed_findings", "code_known").value_set == list(findings.CODES)
+    # the warehouse's findings: the parser's codes and those dbt derives (int_findings_derived)
+    derived = [c for c in warehouse_findings.CODES if c not in findings.CODES]
+    assert rule("fct_report_findings", "code_known").value_set == list(findings.CODES) + derived
     assert set(rule("parsed_findings", "severity_known").value_set) == {s for s, _ in findings.CODES.values()}
     assert rule("parsed_narrative", "key_known").value_set == list(narrative.KEYS)
     for table in SUITES:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
 import pyarrow.parquet as pq
 from conftest import SEEDS
 
 import ingest
-from ingest import flatten
+from ingest import flatten, regions
 
 
 def _record(**over):
@@ -105,14 +104,73 @@ def _record(**over):
     return rec
 
 
-# --- agency id ----------------------------------------------------------------------------------
-def test_agency_id_is_md5_of_nfkc_name_without_white_space():
-    expected = hashlib.md5("杭州高新区(滨江)行政服务中心".encode()).hexdigest()
-    assert flatten.agency_id("杭州高新区(滨江)行政服务中心") == expected
-    assert flatten.agency_id("杭州高新区（滨江）行政服务中心") == expected  # full-width brackets
-    assert flatten.agency_id(" 杭州高新区 (滨江)\u3000行政服务中心\n") == expected
-    assert flatten.agency_id(None) is None
-    assert flatten.agency_id(" \u3000") is None
+# --- agency identity and region -----------------------------------------------------------------
+def test_agency_id_is_the_regions_agency_key():
+    """agency_id is ingest.regions.agency_key: 32 hex digits, the same under any spelling of the name
+    (full-width brackets, white space, traditional characters) and under a reviewed alias."""
+    key = regions.agency_key("杭州高新区(滨江)行政服务中心")
+    assert len(key) == 32 and int(key, 16) >= 0
+    for spelling in (
+        "杭州高新区（滨江）行政服务中心",
+        " 杭州高新区 (滨江)\u3000行政服务中心\n",
+        "杭州市滨江区行政服务中心",
+    ):
+        assert flatten.region_fields(spelling, 2021)["agency_id"] == key, spelling
+    renamed = flatten.region_fields("杭州市国防动员办公室", 2023)
+    assert renamed["agency_id"] == flatten.region_fields("杭州市人民防空办公室", 2021)["agency_id"]
+    assert renamed["agency_canonical_name"] == "杭州市人民防空办公室"
+    for nameless in (None, " \u3000"):
+        row = flatten.region_fields(nameless, 2021)
+        assert row["agency_id"] is None and row["agency_type"] is None and row["region_code"] == "unknown"
+
+
+def test_region_fields():
+    row = flatten.region_fields("嵊州市人民政府办公室", 2022)
+    assert (row["region_code"], row["region_key"], row["region_method"]) == ("330683", "330683:1995", "name")
+    assert (row["province_code"], row["prefecture_code"], row["county_code"]) == ("330000", "330600", "330683")
+    assert (row["province_name"], row["prefecture_name"], row["county_name"]) == ("浙江省", "绍兴市", "嵊州市")
+    assert (row["agency_type"], row["agency_level"], row["region_valid_in_year"]) == (
+        "government_office",
+        "county",
+        True,
+    )
+    assert row["region_conflicts"] is None and row["region_reason"].startswith("330683 ")
+    # a district two cities have: unknown, unless the text names the city (read only then)
+    reads = []
+
+    def text():
+        reads.append(1)
+        return "宁波市江北区应急管理局2021年政府信息公开工作年度报告"
+
+    assert flatten.region_fields("杭州市应急管理局", 2021, text=text)["region_code"] == "330100" and not reads
+    unknown = flatten.region_fields("江北区应急管理局", 2021)
+    assert (unknown["region_code"], unknown["region_key"], unknown["region_method"]) == ("unknown",) * 3
+    assert "330205" in unknown["region_reason"] and "500105" in unknown["region_reason"]
+    settled = flatten.region_fields("江北区应急管理局", 2021, text=text)
+    assert (settled["region_code"], settled["prefecture_code"]) == ("330205", "330200") and reads == [1]
+    # a district that did not exist yet: kept, flagged not valid in the year
+    early = flatten.region_fields("杭州市临平区财政局", 2019)
+    assert (early["region_code"], early["region_valid_in_year"]) == ("330113", False)
+    assert "2021-2024" in early["region_changes"]
+    # the manifest wins over a URL that points elsewhere, which is kept as a conflict
+    row = flatten.region_fields("某某局", 2021, manifest_region="浙江省杭州市", url="http://www.sx.gov.cn/a.html")
+    assert (row["region_code"], row["region_method"]) == ("330100", "manifest")
+    assert "330600" in row["region_conflicts"]
+
+
+def test_raw_text_reads_the_stored_object_of_text_and_html_only(tmp_path):
+    from ingest import landing
+
+    data = "宁波市江北区".encode("gb18030")
+    sha = landing.sha256_hex(data)
+    landing.store_object(tmp_path, data, sha)
+    rec = _record(report_id=sha)
+    assert flatten.raw_text(tmp_path, rec)() == "宁波市江北区"  # gb18030, as the parser decoded it
+    declared = _record(report_id=sha, source={**rec["source"], "encoding": "gb18030 (declared gb2312)"})
+    assert flatten.raw_text(tmp_path, declared)() == "宁波市江北区"  # the codec used, not the page's label
+    pdf = _record(report_id=sha, source={**rec["source"], "kind": "pdf"})
+    assert flatten.raw_text(tmp_path, pdf)() is None
+    assert flatten.raw_text(tmp_path, _record(report_id="f" * 64))() is None  # no object
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -121,12 +179,13 @@ def test_report_row_fields():
     assert row["report_id"] == "b" * 64 and row["report_year"] == 2021
     assert row["path"] == "hz/2021/a.html"
     assert row["agency_name"] == "杭州市应急管理局"
-    assert row["agency_id"] == flatten.agency_id("杭州市应急管理局")
+    assert row["agency_id"] == regions.agency_key("杭州市应急管理局")
     assert row["published_date"] == dt.date(2022, 1, 27)
     assert (row["encoding"], row["traditional"], row["layout"]) == ("gb18030", False, "html_table")
     assert (row["has_table2"], row["has_table3"], row["has_table4"]) == (False, True, False)
     assert (row["n_errors"], row["n_warnings"], row["n_infos"]) == (1, 1, 1)
-    assert row["region_code"] is None and row["region_name"] is None and row["url"] is None
+    assert (row["region_code"], row["region_name"], row["region_method"]) == ("330100", "杭州市", "name")
+    assert row["url"] is None
     assert set(row) == set(flatten.SCHEMAS["reports"].names)
 
 
@@ -138,17 +197,19 @@ def test_report_row_manifest_fills_gaps_and_partition_year_wins():
         "report_year": 2020,
     }
     row = flatten.report_rows(_record(agency_name=None, published_date="not a date"), "a", manifest)
-    assert row["agency_name"] == "某某局" and row["agency_id"] == flatten.agency_id("某某局")
-    assert row["region_name"] == "浙江省杭州市" and row["url"] == "http://example.org/a"
+    assert row["agency_name"] == "某某局" and row["agency_id"] == regions.agency_key("某某局", "330100")
+    assert (row["region_code"], row["region_name"], row["region_method"]) == ("330100", "杭州市", "manifest")
+    assert row["url"] == "http://example.org/a"
     assert row["report_year"] == 2020  # the manifest year (the raw index's) over the parsed one
     assert row["published_date"] is None
     assert flatten.report_rows(_record(), "a", manifest, year=2019)["report_year"] == 2019
-    # the parser's own name and region come first
-    rec = _record(region_name="杭州市", region_code="330100")
+    # the parser's own name comes first; a code the parser or manifest gives is evidence too
+    rec = _record(region_name="杭州市", region_code="330108")
     row = flatten.report_rows(rec, "a", {"agency": "某某局", "region": "浙江省"})
-    assert (row["agency_name"], row["region_name"], row["region_code"]) == ("杭州市应急管理局", "杭州市", "330100")
+    assert (row["agency_name"], row["region_code"], row["region_name"]) == ("杭州市应急管理局", "330108", "滨江区")
     nameless = flatten.report_rows(_record(agency_name=None), "a")
     assert nameless["agency_name"] is None and nameless["agency_id"] is None
+    assert (nameless["region_code"], nameless["region_key"]) == ("unknown", "unknown")
 
 
 # --- cells, findings, narrative -----------------------------------------------------------------

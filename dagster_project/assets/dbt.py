@@ -1,5 +1,5 @@
 """dbt assets in two steps: everything up to marts/core (seeds, staging, intermediate, dims, facts),
-then marts/reporting (mart_agency_year, quarantine).
+then marts/reporting (mart_agency_year, mart_region_year, mart_agency_year_peers, quarantine).
 
 The split is by the layer tag `reporting` that dbt_project.yml sets on models/marts/reporting, not by
 model names. It exists for the gates: the GX checks on the facts are blocking, and a blocking check
@@ -20,6 +20,7 @@ import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetKey,
+    AssetMaterialization,
     AssetSpec,
     BackfillPolicy,
     MetadataValue,
@@ -38,7 +39,7 @@ from ingest import calendar
 from ingest.lock import build_lock
 from ingest.publish import prepare_build
 
-from ..partitions import dbt_vars, yearly_partitions
+from ..partitions import dbt_vars, yearly_partitions, years_after
 from ..resources import OgiPaths, dbt_project
 from .ingest import PARSED_KEYS, RAW_REPORTS
 
@@ -116,6 +117,37 @@ def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: s
             )
 
 
+def refreshed_partitions(manifest: Mapping[str, Any], key_range: PartitionKeyRange) -> dict[str, list[str]]:
+    """dbt unique_id -> the partition keys after the run's range that the model also rebuilt: its
+    meta `refreshes_years_after` (dbt_project.yml), the partitions that exist. Pure."""
+    out: dict[str, list[str]] = {}
+    for unique_id, node in manifest.get("nodes", {}).items():
+        meta = (node.get("config") or {}).get("meta") or {}
+        years = years_after(key_range, int(meta.get("refreshes_years_after") or 0))
+        if node.get("resource_type") == "model" and years:
+            out[unique_id] = [str(y) for y in years]
+    return out
+
+
+def _with_refreshed_partitions(
+    events: Iterator, manifest: Mapping[str, Any], context: AssetExecutionContext
+) -> Iterator:
+    """After a model's output, a materialization of each later partition it rebuilt as well."""
+    refreshed = refreshed_partitions(manifest, context.partition_key_range)
+    window = f"{context.partition_key_range.start}-{context.partition_key_range.end}"
+    for event in events:
+        yield event
+        unique_id = event.metadata.get("unique_id") if isinstance(event, Output) else None
+        unique_id = getattr(unique_id, "value", unique_id)
+        for key in refreshed.get(unique_id, []) if unique_id else []:
+            yield AssetMaterialization(
+                asset_key=context.asset_key_for_output(event.output_name),
+                partition=key,
+                description=f"rebuilt by the run for {window}: its rows of {key} read the year before",
+                metadata={"unique_id": unique_id, "run_window": window},
+            )
+
+
 def dbt_cli_vars(key_range: PartitionKeyRange, when: dt.date | dt.datetime | None = None) -> dict[str, int]:
     """The `--vars` of a dbt run: the calendar (first year, last complete year, from ingest.calendar)
     and the partition range's years (min_year, max_year). Pure: `when` pins the date."""
@@ -133,7 +165,9 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: Og
         with _env("OGI_DBT_TARGET_PATH", str(build)):
             invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
             events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
-        yield from _with_table_metadata(events, invocation.manifest, str(build))
+        yield from _with_refreshed_partitions(
+            _with_table_metadata(events, invocation.manifest, str(build)), invocation.manifest, context
+        )
 
 
 @contextlib.contextmanager
@@ -175,6 +209,6 @@ def dbt_core_models(context: AssetExecutionContext, dbt: DbtCliResource, paths: 
     name="dbt_reporting_models",
 )
 def dbt_reporting_models(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
-    """marts/reporting: the wide analyst marts (mart_agency_year, quarantine), built once the facts
-    passed their gates."""
+    """marts/reporting: the wide analyst marts (mart_agency_year, mart_region_year,
+    mart_agency_year_peers, quarantine), built once the facts passed their gates."""
     yield from run_dbt_build(context, dbt, paths)

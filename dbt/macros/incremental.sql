@@ -1,7 +1,18 @@
 {#- Incremental facts are keyed on the report-year partition. The window is
-    var('min_year')..var('max_year') (dagster passes one partition's year as both). -#}
+    var('min_year')..var('max_year') (dagster passes one partition's year as both), widened by the
+    model's years_after_window(): a fact whose rows of year Y are derived from year Y-1 as well
+    rebuilds the year after the window too, so a run for Y-1 refreshes Y. -#}
 {% macro year_window(column='report_year') -%}
-    {{ column }} between {{ var('min_year') }} and {{ var('max_year') }}
+    {{ column }} between {{ var('min_year') }} and {{ var('max_year') }} + {{ years_after_window() }}
+{%- endmacro %}
+
+{#- Years after the run's window a model also rebuilds: its meta `refreshes_years_after`, set in
+    dbt_project.yml (fct_report_findings: 1, for the cross-year findings); 0 for the other facts.
+    Dagster reads the same meta from the manifest to record those years as materialized. -#}
+{% macro years_after_window() -%}
+    {#- (`config.get` is dbt's; sqlfluff's stand-in `config` has none, and lints the window as 0) -#}
+    {%- set meta = config.get('meta') if config.get is defined else none -%}
+    {{- (meta or {}).get('refreshes_years_after', 0) | int -}}
 {%- endmacro %}
 
 {#- pre_hook of the incremental facts: remove the window's rows first, so a year whose partition

@@ -2,13 +2,10 @@
 -- facts. Every formula of the mart is here, written once (rates via safe_ratio). Figures are the
 -- report's own printed `total` column: broken arithmetic in a report is a finding, not a reason to
 -- drop or recompute anything. Key lists come from the dims (outcome groups and the generations of
--- the (六)其他处理 rows, litigation proceedings), never restated here.
+-- the (六)其他处理 rows, litigation proceedings), never restated here. The agency-year's type, level,
+-- format and region (one dim_region member, every level's code and name) are its report's.
 with picked as (
-    select
-        report_id,
-        agency_id,
-        report_year,
-        n_reports
+    select *
     from {{ ref('int_reports_ranked') }}
     where report_rank = 1
 ),
@@ -73,6 +70,20 @@ select
     cast(a.agency_id as varchar) as agency_id,
     cast(a.report_year as integer) as report_year,
     cast(ag.agency_name as varchar) as agency_name,
+    cast(a.agency_type as varchar) as agency_type,
+    cast(a.agency_level as varchar) as agency_level,
+    cast(a.format_version as varchar) as format_version,
+    cast(a.region_key as varchar) as region_key,
+    cast(a.region_code as varchar) as region_code,
+    cast(rg.region_name as varchar) as region_name,
+    cast(rg.level as varchar) as region_level,
+    cast(a.region_method as varchar) as region_method,
+    cast(a.province_code as varchar) as province_code,
+    cast(a.province_name as varchar) as province_name,
+    cast(a.prefecture_code as varchar) as prefecture_code,
+    cast(a.prefecture_name as varchar) as prefecture_name,
+    cast(a.county_code as varchar) as county_code,
+    cast(a.county_name as varchar) as county_name,
     cast(a.report_id as varchar) as report_id,
     cast(a.n_reports as integer) as n_reports,
     cast(q.requests_new as integer) as requests_new,
@@ -101,6 +112,7 @@ select
     cast(coalesce(f.n_findings_info, 0) as integer) as n_findings_info
 from picked as a
 left join {{ ref('dim_agency') }} as ag on a.agency_id = ag.agency_id
+left join {{ ref('dim_region') }} as rg on a.region_key = rg.region_key
 left join requests as q on a.report_id = q.report_id
 left join outcomes as o on a.report_id = o.report_id
 left join litigation as l on a.report_id = l.report_id
