@@ -10,6 +10,8 @@ any figure within these bounds (documented in docs/LAYERS.md).
 
 from __future__ import annotations
 
+import math
+
 from ..record import Record
 from .findings import finding
 
@@ -20,6 +22,8 @@ AMOUNT_MEASURES = frozenset({"amount", "amount_10k_yuan"})
 
 
 def _problem(table: str, measure: str, value: float) -> str | None:
+    if not math.isfinite(value):
+        return "VALUE_OUT_OF_BOUNDS"
     if value < 0 and not (table == "table2" and measure in SIGNED_MEASURES):
         return "NEGATIVE_COUNT"
     bound = MAX_AMOUNT if (table == "table2" and measure in AMOUNT_MEASURES) else MAX_COUNT

@@ -30,6 +30,7 @@ BUDGET = 200_000  # search steps per run
 JOINT_BUDGET = 50_000  # search steps per joint search of a table
 
 
+_CLEAN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 MAX_DIGITS = 15  # no cell holds a longer number (bounds.py nulls anything past 10^12 anyway)
 
 
@@ -37,7 +38,8 @@ def num(s: str):
     """A printed number: int, or float when it has a decimal point. A run of more than MAX_DIGITS
     digits is no one number: it reads as infinity, which the bounds step turns into a null with a
     finding (and Python's int() refuses runs past 4,300 digits)."""
-    if len(s.lstrip("+-").replace(".", "")) > MAX_DIGITS:
+    if len(s.lstrip("+-").replace(".", "")) > MAX_DIGITS or not _CLEAN_NUMBER.match(s):
+        # too long for one number, or not one number at all (`5-6.`): the bounds step nulls it
         return float("-inf") if s.startswith("-") else float("inf")
     if "." in s:
         return float(s)
