@@ -143,6 +143,15 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
     # two or more spaces or a tab separate columns; one space is noise inside a label (不予 公开)
     merge_ok = False
     prev_end = -1
+    # the words of the label being merged, joined once when it ends: `+=` on an attribute copies
+    # the whole label for every word, quadratic on a line of label words
+    parts: list[str] = []
+
+    def flush() -> None:
+        if len(parts) > 1:
+            out[-1].text = "".join(parts)
+        parts.clear()
+
     wpos = wwidth = 0  # display width of text[:wpos], carried along the line
     for m in _WORD.finditer(text):
         w = m.group()
@@ -166,9 +175,12 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
                                             xd=prev.xd, xd2=prev.xd2, page=prev.page)]  # fmt: skip
                     prev.words.append(Token(LABEL, t, base.src, line=base.line, x=x, x2=x2, xd=xd, xd2=xd2,
                                             page=base.page))  # fmt: skip
-                prev.text += t
+                parts.append(t)
                 prev.x2, prev.xd2 = x2, xd2
                 continue
+            flush()
+            if kind == LABEL:
+                parts.append(t)
             out.append(
                 Token(
                     kind, t, base.src, base.table, base.row, base.col, base.line, base.cell, x, x2, xd, xd2, base.page
@@ -177,6 +189,7 @@ def cell_tokens(text: str, base: Token, positions: bool = False) -> list[Token]:
             out[-1].gap = gap
             gap = False  # later pieces of the same word are glued to it
             merge_ok = kind == LABEL
+    flush()
     return out
 
 
