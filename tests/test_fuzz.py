@@ -49,18 +49,30 @@ def test_a_bad_cell_costs_that_cell_only(cell):
         assert "new_received.natural_person" in cells  # a finding names the cell
 
 
+def _t3_pipe(cell: str) -> bytes:
+    return (
+        "杭州市应急管理局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        f"| 本年新收政府信息公开申请数量 | {cell} | 2 | 0 | 0 | 0 | 0 | 6 |\n"
+        "| 上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n五、存在的主要问题\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("page", [_t3_page, _t3_pipe], ids=["html", "pipe"])
 @pytest.mark.parametrize("cell", ["1-20", "0000000-3", "5-6"])
-def test_a_range_in_a_cell_is_never_read_as_numbers(cell):
-    # a grid cell printing a range is one unreadable value; today the row it stands in is left null
-    # (with a finding) rather than split into two numbers
-    rec = ingest.parse_bytes(_t3_page(cell), "x.html")
+def test_a_range_in_a_cell_costs_that_cell_only(cell, page):
+    # a grid cell printing a range is one unreadable value, never split into two numbers; the other
+    # cells of its row are read as printed
+    rec = ingest.parse_bytes(page(cell), "x.html" if page is _t3_page else "x.txt")
     _no_crash(rec)
     row = rec["table3"]["new_received"]
     assert row["natural_person"] is None
-    assert all(v is None or v >= 0 for v in row.values())
+    assert row["commercial_enterprise"] == 2 and row["other_org"] == 0 and row["total"] == 6
     assert rec["table3"]["carried_over"]["total"] == 0
-    cells = {c for i in rec["issues"] if i["severity"] != "info" for c in i["cells"]}
-    assert "new_received.natural_person" in cells
+    named = {c for i in rec["issues"] if i["code"] == "CELL_UNREADABLE" for c in i["cells"]}
+    assert named == {"new_received.natural_person"}
+    cell_entry = next(c for c in rec["cells"] if (c["row"], c["column"]) == ("new_received", "natural_person"))
+    assert cell_entry["value"] is None and cell_entry["table"] == "table3"
+    assert cell in cell_entry["raw"]  # the printed text stays traceable
 
 
 def test_a_stray_control_byte_loses_nothing():

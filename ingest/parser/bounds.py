@@ -1,5 +1,8 @@
 """Structural bounds on the numbers a report can hold: a figure outside them is null, with a finding.
 
+A value printed as no one number (`1-20` in a cell of its own, a run of more than 15 digits) reaches
+here as infinity from the solver and is nulled the same way, as `CELL_UNREADABLE`.
+
 No report can print a negative count (only table 2's 本年增/减 `change` is signed) or a count of a
 billion requests; such a figure is a misreading or a typing error in the report, and kept as a
 number it would poison sums and rates and, worse, stop the gates for every other report. So the
@@ -23,7 +26,7 @@ AMOUNT_MEASURES = frozenset({"amount", "amount_10k_yuan"})
 
 def _problem(table: str, measure: str, value: float) -> str | None:
     if not math.isfinite(value):
-        return "VALUE_OUT_OF_BOUNDS"
+        return "CELL_UNREADABLE"  # printed as no one number: a range (1-20) or a run past 15 digits
     if value < 0 and not (table == "table2" and measure in SIGNED_MEASURES):
         return "NEGATIVE_COUNT"
     bound = MAX_AMOUNT if (table == "table2" and measure in AMOUNT_MEASURES) else MAX_COUNT
@@ -55,10 +58,9 @@ def enforce(rec: Record) -> list[dict]:
             cell["value"] = None
     out = []
     for (table, code), keys in hits.items():
-        what = (
-            "negative where only 本年增/减 may be"
-            if code == "NEGATIVE_COUNT"
-            else f"at or above the bound of {MAX_COUNT:.0e} (amounts {MAX_AMOUNT:.0e})"
-        )
+        what = {
+            "NEGATIVE_COUNT": "negative where only 本年增/减 may be",
+            "CELL_UNREADABLE": "printed as no one number (a range such as 1-20, or more than 15 digits)",
+        }.get(code, f"at or above the bound of {MAX_COUNT:.0e} (amounts {MAX_AMOUNT:.0e})")
         out.append(finding(code, f"{table}: {len(keys)} value(s) {what}; set to null, as printed in raw", table, keys))
     return out

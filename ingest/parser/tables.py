@@ -227,7 +227,12 @@ def chunk_readings(
         if loose is not None:
             return loose
     r = _trim(toks, n)
-    signed_glue = any(t.kind == NUM and any(c in "+-" for c in t.text[1:]) for t in r)
+    # a sign inside a value (`1-20`) may start another number glued on, unless every value stands in
+    # a cell of its own (an HTML or `|` grid with one value per cell): then `1-20` is that cell's one
+    # unreadable value (a range), nulled with a finding by the bounds step, and its row's other
+    # cells are read as printed
+    own_cells = all(t.col is not None for t in r) and len({t.cell for t in r}) == len(r)
+    signed_glue = not own_cells and any(t.kind == NUM and any(c in "+-" for c in t.text[1:]) for t in r)
     if len(r) == n and not signed_glue:
         return ChunkReadings([Reading(tuple(_val(t) for t in r), tuple(range(n)), "as printed")], tokens=r)
     if len(r) > n:
