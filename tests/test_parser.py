@@ -268,6 +268,20 @@ def test_missing_tables_are_null_with_prose_numbers() -> None:
     assert rec["narrative"]["litigation_total"] == 3
 
 
+def test_missing_tables_are_found_inside_a_layout_table() -> None:
+    # a portal page whose article sits in one layout table: its headings are inside that grid
+    article = (
+        "某区综合行政执法局2022年度政府信息公开工作年度报告<br>一、总体情况<br>全年答复办理政府信息公开申请1216件。<br>"
+        "二、主动公开政府信息情况<br>三、收到和处理政府信息公开申请情况<br>四、政府信息公开行政复议、行政诉讼情况<br>"
+        "五、存在的主要问题及改进情况<br>无。"
+    )
+    page = f"<html><body><div>首页</div><table><tr><td>{article}</td></tr></table></body></html>"
+    rec = ingest.parse_bytes(page.encode(), "layout.html")
+    assert rec["table2"] is None and rec["table3"] is None and rec["table4"] is None
+    assert [i["code"] for i in rec["issues"]].count("TABLES_MISSING") == 1
+    assert rec["narrative"]["requests_answered"] == 1216
+
+
 def test_pre2019_report_has_no_tables() -> None:
     text = (
         "某某县人民政府办公室2017年政府信息公开工作年度报告\n一、概述\n2017年,共收到政府信息公开申请十二件,"

@@ -347,7 +347,9 @@ def _parse(data: bytes, rec: dict) -> dict:
         and t4x.table is None
         and year is not None
         and year >= 2019
-        and any(L.HEADINGS[1][1].search(ln.replace(" ", "")) for ln in lines)
+        # the headings may stand inside a layout table around the article: search the page's text with
+        # its grids expanded, not only the lines outside them
+        and any(L.HEADINGS[1][1].search(ln.replace(" ", "")) for ln in plain.split("\n"))
     ):
         issues.append(
             finding(
