@@ -206,3 +206,11 @@ def test_table3_constraints_cover_the_spec() -> None:
     assert len(cons) == len(L.T3_ROWS_2021) + 7 + 7
     # rows missing: the column rules that need them are not set
     assert {k.name.split()[0] for k in t3_constraints(["granted"], "2021")} == {"T3_ROW_SUM"}
+
+
+def test_a_run_too_long_for_its_cells_is_refused_without_a_search():
+    # 120 digits cannot fill 7 cells of at most MAX_DIGITS digits each: no reading, and the search
+    # says so outright instead of spending its whole budget on splits
+    run = "3157912984894136060136118983126212330302" * 3
+    en = readings([run], 7, [SumRule(tuple(range(6)), 6)])
+    assert en.readings == [] and en.complete

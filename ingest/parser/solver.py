@@ -107,10 +107,12 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False) -> Enu
         else:
             pieces.extend((p, ti) for p in _pieces(t))
     digits_left = [0] * (len(pieces) + 1)  # upper bound on the cells pieces[i:] can fill
+    digits_total = [0] * (len(pieces) + 1)  # digits of the split-able pieces[i:] (a decimal is one cell)
     for i in range(len(pieces) - 1, -1, -1):
         p = pieces[i][0]
         cap = 1 if (p == "" or "." in p) else len(p.lstrip("+-"))
         digits_left[i] = digits_left[i + 1] + cap
+        digits_total[i] = digits_total[i + 1] + (0 if (p == "" or "." in p) else len(p.lstrip("+-")))
     closing: dict[int, list[SumRule]] = {}
     forced: dict[int, SumRule] = {}
     for r in rules:
@@ -161,6 +163,8 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False) -> Enu
         if steps > budget or len(out) >= limit:
             cut = True
             return
+        if digits_total[pi] - pos > (n - len(acc)) * MAX_DIGITS:
+            return  # more digits left than the cells left can hold, MAX_DIGITS each: no reading
         if forced and pi < len(pieces):
             # a total still to come is at least the sum of its parts read so far: it must fit in the
             # digits left (every other cell still to come takes at least one digit, unless blank)
