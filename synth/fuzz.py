@@ -6,7 +6,8 @@ within its time and memory budget. Cases run in the same worker pool the raw ste
 
     python -m synth.fuzz --n 10000 --seed 1 [--timeout 20] [--memory-mb 1536] [--keep DIR]
 
-prints the counts of crashes (PARSE_ERROR), timeouts, memory kills, the slowest cases and the peak
+prints the counts of crashes (PARSE_ERROR), inconsistent records (a value without its printed cell,
+a number read from nothing printed), timeouts, memory kills, the slowest cases and the peak
 memory of the workers; with --keep, every failing case is written to DIR for a regression test.
 """
 
@@ -154,13 +155,41 @@ def cases(n: int, seed: int, base_docs: int = 60) -> Iterator[tuple[str, bytes]]
         yield f"fuzz_{i:05d}_{'+'.join(applied)}.{ext or 'txt'}", bytes(b)
 
 
+def inconsistencies(record: dict) -> list[str]:
+    """What a record says of its cells that does not hang together: a table value with no cell entry
+    (its printed text untraceable), or a cell read as a number from nothing printed that is not marked
+    printed empty (a figure silently dropped)."""
+    out = []
+    have = {(c["table"], c["row"], c["column"]): c for c in record["cells"]}
+    for table in ("table2", "table3", "table4"):
+        for row, columns in (record[table] or {}).items():
+            for column, value in columns.items():
+                cell = have.get((table, row, column))
+                if value is not None and cell is None:
+                    out.append(f"{table}.{row}.{column}={value} has no cell entry")
+                elif cell is not None and cell["value"] != value:
+                    out.append(f"{table}.{row}.{column}: table {value} but cell {cell['value']}")
+    for c in record["cells"]:
+        if c["value"] is not None and not c["raw"].strip() and not c["empty"]:
+            out.append(f"{c['table']}.{c['row']}.{c['column']}={c['value']} read from nothing printed")
+    return out
+
+
 def run(
     n: int, seed: int, timeout: float, memory_mb: int, workers: int | None = None, keep: Path | None = None
 ) -> dict:
     """Parse n fuzz cases in the worker pool; counts and the worst cases."""
     from ingest.workers import ParsePool
 
-    counts = {"cases": 0, "records": 0, "crashes": 0, "timeouts": 0, "memory": 0, "errors_reported": 0}
+    counts = {
+        "cases": 0,
+        "records": 0,
+        "crashes": 0,
+        "inconsistent": 0,
+        "timeouts": 0,
+        "memory": 0,
+        "errors_reported": 0,
+    }
     slowest: list[tuple[float, str]] = []
     peak = 0.0
     failures: list[tuple[str, str]] = []
@@ -185,7 +214,12 @@ def run(
             if any(i["code"] == "PARSE_ERROR" for i in issues):
                 counts["crashes"] += 1
                 failures.append((name, next(i["message"] for i in issues if i["code"] == "PARSE_ERROR")))
-            elif any(i["severity"] == "error" for i in issues):
+                continue
+            bad = inconsistencies(outcome.record)
+            if bad:
+                counts["inconsistent"] += 1
+                failures.append((name, "inconsistent record: " + "; ".join(bad[:3])))
+            if any(i["severity"] == "error" for i in issues):
                 counts["errors_reported"] += 1
         if keep is not None and failures:
             keep.mkdir(parents=True, exist_ok=True)
@@ -212,13 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     out = run(a.n, a.seed, a.timeout, a.memory_mb, a.workers, a.keep)
     print(
         f"{out['cases']} cases in {out['seconds']} s: {out['records']} records, "
-        f"{out['crashes']} crashes (PARSE_ERROR), {out['timeouts']} timeouts, {out['memory']} over memory, "
+        f"{out['crashes']} crashes (PARSE_ERROR), {out['inconsistent']} inconsistent records, "
+        f"{out['timeouts']} timeouts, {out['memory']} over memory, "
         f"{out['errors_reported']} rejected with an error finding; peak worker RSS {out['peak_worker_rss_mb']} MB"
     )
     print("slowest: " + ", ".join(f"{name} {s} s" for s, name in out["slowest"]))
     for name, why in out["failures"]:
         print(f"  {name}: {why[:200]}")
-    return 1 if (out["crashes"] or out["timeouts"] or out["memory"]) else 0
+    return 1 if (out["crashes"] or out["inconsistent"] or out["timeouts"] or out["memory"]) else 0
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def test_a_damaged_docx_is_an_error_not_a_crash():
 def test_a_bounded_fuzz_run_finds_no_crash_hang_or_blow_up():
     out = fuzz.run(n=250, seed=20240101, timeout=20, memory_mb=1536, workers=2)
     assert out["cases"] == 250
-    assert (out["crashes"], out["timeouts"], out["memory"]) == (0, 0, 0), out["failures"]
+    assert (out["crashes"], out["inconsistent"], out["timeouts"], out["memory"]) == (0, 0, 0, 0), out["failures"]
 
 
 def test_a_signed_glued_value_with_a_decimal_point_is_no_crash():
