@@ -14,7 +14,7 @@ SAMPLE_N    ?= 300
 SAMPLE_SEED ?= 20240101
 SAMPLE_YEARS ?= 2019-2024
 
-.PHONY: run test test-fast lint dev bench fuzz install manifest sample dagster-home clean
+.PHONY: run test test-fast lint dev bench bench-e2e fuzz install manifest sample dagster-home clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ dev: manifest dagster-home
 
 bench: install
 	$(BIN)/python -m synth.bench
+
+# The whole build on N generated reports, then unchanged: per-step wall time, reports/s, cores, peak RSS
+N ?= 1000
+bench-e2e: manifest
+	$(BIN)/python scripts/bench_e2e.py --n $(N)
 
 # 10,000 mangled reports through the parse workers: crashes, timeouts, peak memory (FUZZ_N to change)
 FUZZ_N ?= 10000
