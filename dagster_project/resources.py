@@ -39,6 +39,10 @@ class OgiPaths(ConfigurableResource):
     def docs_dir(self) -> Path:
         return self.root() / "docs" / "gx"
 
+    def export_dir(self) -> Path:
+        """Every mart as Parquet and CSV, and manifest.json (data/export/)."""
+        return self.root() / "export"
+
     def build_dir(self) -> Path:
         """Where runs build their copy of the warehouse before publishing it (data/.build/)."""
         return self.root() / ".build"
