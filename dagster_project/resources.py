@@ -43,6 +43,10 @@ class OgiPaths(ConfigurableResource):
         """Every mart as Parquet and CSV, and manifest.json (data/export/)."""
         return self.root() / "export"
 
+    def report_path(self) -> Path:
+        """The charts page (data/docs/report/index.html)."""
+        return self.root() / "docs" / "report" / "index.html"
+
     def build_dir(self) -> Path:
         """Where runs build their copy of the warehouse before publishing it (data/.build/)."""
         return self.root() / ".build"

@@ -150,9 +150,27 @@ def test_reads_the_published_file_read_only_while_an_analyst_holds_it_open(tmp_p
     assert sha(warehouse) == digest
 
 
+def test_exports_and_charts_run_with_the_publish_step():
+    """Downstream of published_warehouse with its partitions and single-run backfill policy: a run or
+    a backfill of any range that publishes also refreshes them, in that same run."""
+    from dagster import AssetKey
+
+    from dagster_project.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    publish = graph.get(AssetKey("published_warehouse"))
+    job_keys = defs.resolve_job_def("warehouse_job").asset_layer.executable_asset_keys
+    for key in (AssetKey("exports"), AssetKey("charts")):
+        node = graph.get(key)
+        assert node.parent_keys == {publish.key}
+        assert node.partitions_def == publish.partitions_def
+        assert node.backfill_policy == publish.backfill_policy and node.backfill_policy.max_partitions_per_run is None
+        assert key in job_keys
+
+
 # --- on the session warehouse, built by real Dagster runs ------------------------------------------
 @pytest.mark.slow
-def test_exports_are_materialized_in_the_run_that_publishes(pipeline: Pipeline):
+def test_exports_and_charts_are_materialized_in_the_run_that_publishes(pipeline: Pipeline):
     from dagster import AssetKey
 
     assert pipeline.result.success
@@ -161,12 +179,14 @@ def test_exports_are_materialized_in_the_run_that_publishes(pipeline: Pipeline):
         for e in pipeline.result.all_events
         if e.event_type_value == "ASSET_MATERIALIZATION"
     }
-    assert {"published_warehouse", "exports"} <= set(materialized)
+    assert {"published_warehouse", "exports", "charts"} <= set(materialized)
     first, last = PIPELINE_YEARS
     years = {str(y) for y in range(int(first), int(last) + 1)}
-    # one run for the range, like published_warehouse (single-run backfill policy)
-    assert pipeline.instance.get_materialized_partitions(AssetKey("exports")) >= years
-    assert materialized["exports"].event_specific_data.materialization.metadata["exported"].value is True
+    for key in ("exports", "charts"):
+        # one run for the range, like published_warehouse (single-run backfill policy)
+        assert pipeline.instance.get_materialized_partitions(AssetKey(key)) >= years, key
+        metadata = materialized[key].event_specific_data.materialization.metadata
+        assert metadata.get("exported", metadata.get("written")).value is True
 
 
 @pytest.mark.slow

@@ -1,14 +1,16 @@
-"""What analysts take away from the published warehouse: the marts as files.
+"""What analysts take away from the published warehouse: the marts as files, and a page of charts.
 
-Reads the PUBLISHED file (read-only: analysts may hold it open) after `published_warehouse`, so a
-run whose gates failed does not refresh it. It covers the whole warehouse, not a year, yet shares
-the publish step's yearly partitions and single-run backfill policy: that puts it in the same run
-as the publish step, whether the run is `make run` (every year), a job run for a year or a range,
-the schedule, the sensor or a backfill launched in the UI. The work is `ingest.export`.
+Both read the PUBLISHED file (read-only: analysts may hold it open) after `published_warehouse`,
+so a run whose gates failed refreshes neither. They cover the whole warehouse, not a year, yet
+share its yearly partitions and single-run backfill policy: that puts them in the same run as the
+publish step, whether the run is `make run` (every year), a job run for a year or a range, the
+schedule, the sensor or a backfill launched in the UI. The work is `ingest.export` and
+`ingest.charts`.
 """
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
+from ingest.charts import write_report
 from ingest.export import export_marts
 from ingest.lock import build_lock
 
@@ -17,6 +19,7 @@ from ..resources import OgiPaths
 from .publish import PUBLISHED_WAREHOUSE
 
 EXPORTS = AssetKey("exports")
+CHARTS = AssetKey("charts")
 
 
 @asset(
@@ -50,5 +53,36 @@ def exports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeResul
             "parser_version": MetadataValue.text(str(manifest["parser_version"])),
             "tables": MetadataValue.int(len(tables)),
             "rows": MetadataValue.md("| table | rows |\n|---|---|\n" + rows),
+        }
+    )
+
+
+@asset(
+    key=CHARTS,
+    deps=[PUBLISHED_WAREHOUSE],
+    group_name="marts",
+    kinds={"html"},
+    partitions_def=yearly_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    description=(
+        "data/docs/report/index.html: requests and pooled rates by year, the spread of disclosure rates, "
+        "the top agencies, findings by code, provinces by year and by province, drawn from the published "
+        "marts with altair and rendered to SVG at build time (no script, no network when opened)."
+    ),
+)
+def charts(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeResult:
+    warehouse, out_file = paths.warehouse_path(), paths.report_path()
+    if not warehouse.exists():
+        context.log.info(f"no published warehouse at {warehouse}: nothing to draw")
+        return MaterializeResult(metadata={"written": MetadataValue.bool(False)})
+    with build_lock(paths.root(), f"charts, run {context.run.run_id[:8]}", log=context.log.info):
+        figures = write_report(warehouse, out_file)
+    context.log.info(f"wrote {out_file} ({len(figures)} figures)")
+    return MaterializeResult(
+        metadata={
+            "written": MetadataValue.bool(True),
+            "path": MetadataValue.path(str(out_file)),
+            "bytes": MetadataValue.int(out_file.stat().st_size),
+            "figures": MetadataValue.md("\n".join(f"- {f.title}: {'; '.join(f.coverage)}" for f in figures)),
         }
     )
