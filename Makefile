@@ -75,4 +75,4 @@ fuzz: install
 	$(BIN)/python -m synth.fuzz --n $(FUZZ_N) --seed 1
 
 clean:
-	rm -rf dbt/target dbt/logs .dagster_home data/raw data/parsed data/docs data/synth data/warehouse.duckdb
+	rm -rf dbt/target dbt/logs .dagster_home data/raw data/parsed data/docs data/export data/synth data/warehouse.duckdb

@@ -39,6 +39,14 @@ class OgiPaths(ConfigurableResource):
     def docs_dir(self) -> Path:
         return self.root() / "docs" / "gx"
 
+    def export_dir(self) -> Path:
+        """Every mart as Parquet and CSV, and manifest.json (data/export/)."""
+        return self.root() / "export"
+
+    def report_path(self) -> Path:
+        """The charts page (data/docs/report/index.html)."""
+        return self.root() / "docs" / "report" / "index.html"
+
     def build_dir(self) -> Path:
         """Where runs build their copy of the warehouse before publishing it (data/.build/)."""
         return self.root() / ".build"

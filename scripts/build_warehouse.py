@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:500]}")
         return 1
     print_summary(paths.warehouse_path())
+    print_outputs(paths.export_dir(), paths.report_path())
     return 0
 
 
@@ -96,6 +97,22 @@ def print_summary(warehouse: Path) -> None:
     print(
         f"\nopen it yourself:  .venv/bin/duckdb -readonly {warehouse.relative_to(REPO) if warehouse.is_relative_to(REPO) else warehouse}"
     )
+
+
+def print_outputs(export_dir: Path, report: Path) -> None:
+    """Where the run put the marts as files and the charts page."""
+    import json
+
+    manifest = export_dir / "manifest.json"
+    if manifest.exists():
+        tables = json.loads(manifest.read_text(encoding="utf-8")).get("tables", {})
+        print(f"exports:  {_shown(export_dir)}/ ({len(tables)} tables as Parquet and CSV, manifest.json)")
+    if report.exists():
+        print(f"charts:   {_shown(report)}")
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
 
 
 if __name__ == "__main__":
