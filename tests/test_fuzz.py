@@ -82,6 +82,16 @@ def test_a_stray_control_byte_loses_nothing():
     assert rec["table3"]["new_received"]["total"] == 6
 
 
+@pytest.mark.parametrize("junk, each_line", [("\uffff", True), ("\ufffe", True), ("\x0b\uffff\x01", False)])
+def test_characters_xml_cannot_hold_lose_nothing(junk, each_line):
+    # fuzzing find: U+FFFF in a page (mangled UTF-16) reached lxml's text setter and lost the report
+    body = SEED_001.replace("\n", f"{junk}<br>" if each_line else "<br>")
+    page = f"<html><body><p>{junk}</p>{body}</body></html>"
+    rec = ingest.parse_bytes(page.encode(), "junk.html")
+    _no_crash(rec)
+    assert rec["table3"]["new_received"]["total"] == 6
+
+
 def test_a_tag_with_80000_attributes_parses():
     attrs = " ".join(f"a{i}='x'" for i in range(80_000))
     page = f"<html><body><p {attrs}>x</p>" + SEED_001.replace("\n", "<br>") + "</body></html>"

@@ -64,9 +64,10 @@ _BLOCK = {
     "main",
 }
 _CELL_BREAK = {"br", "p", "div", "li"}
-# lxml refuses strings holding C0 control characters (a stray \x0b in a portal page would lose the
-# whole report); they carry no text, so they become spaces. Tab, newline and carriage return stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# lxml refuses strings holding what XML cannot: C0 control characters (a stray \x0b in a portal page
+# would lose the whole report), lone surrogates and the noncharacters U+FFFE / U+FFFF (a page decoded
+# from mangled UTF-16). They carry no text, so they become spaces. Tab, newline and carriage return stay.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # libxml2 is quadratic in a tag's attribute count (80,000 attributes took 88 s); a tag that long holds
 # no text worth reading, so it keeps its name and loses its attributes before lxml sees it.
 _LONG_TAG = re.compile(r"<([a-zA-Z][\w:.-]{0,30})[^<>]{2000,}>")
