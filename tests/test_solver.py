@@ -9,7 +9,7 @@ import time
 import pytest
 
 from ingest.parser import labels as L
-from ingest.parser.solver import Constraint, Slot, SumRule, readings, solve
+from ingest.parser.solver import Constraint, Meter, Slot, SumRule, readings, solve
 from ingest.parser.tables import t3_constraints
 
 ROW = (SumRule(tuple(range(6)), 6),)
@@ -214,3 +214,16 @@ def test_a_run_too_long_for_its_cells_is_refused_without_a_search():
     run = "3157912984894136060136118983126212330302" * 3
     en = readings([run], 7, [SumRule(tuple(range(6)), 6)])
     assert en.readings == [] and en.complete
+
+
+def test_searches_sharing_a_meter_stop_when_it_is_spent():
+    run = "31579129848941360601361189831262123"  # 35 digits, 7 cells: far more splits than steps
+    alone = readings([run], 7, [SumRule(tuple(range(6)), 6)], budget=5_000)
+    assert not alone.complete  # one search alone runs to its own budget
+    meter = Meter(6_000)
+    first = readings([run], 7, [SumRule(tuple(range(6)), 6)], budget=5_000, meter=meter)
+    second = readings([run], 7, [SumRule(tuple(range(6)), 6)], budget=5_000, meter=meter)
+    assert not first.complete and not second.complete
+    assert meter.left < 0  # the second search stopped when the shared budget was spent, not at its own
+    easy = readings(["1", "2", "3"], 3, meter=Meter(100))
+    assert easy.complete and easy.readings[0][0] == (1, 2, 3)

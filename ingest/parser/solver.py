@@ -14,7 +14,8 @@ Pure functions, no I/O, no knowledge of labels or pages. Two parts:
     combination of readings satisfies is the report's own broken arithmetic: it is set aside and named,
     and what it would have decided stays undecided unless a slot has only one reading at all.
 
-Both searches are bounded (`budget` steps, `limit` readings); when a bound is hit the result says so
+Both searches are bounded (`budget` steps, `limit` readings, and a `Meter` shared by the searches of
+one table); when a bound is hit the result says so
 (`complete=False`, `exhausted=True`) and nothing is decided from a search that did not finish.
 """
 
@@ -64,6 +65,15 @@ class SumRule:
 
 
 @dataclass
+class Meter:
+    """A search budget shared by several searches (all the runs of one table): every step of any of
+    them spends one, and each search is cut when it is spent. Without it a page whose rows are each
+    hard (duplicated glued digits) costs its row count times BUDGET."""
+
+    left: int
+
+
+@dataclass
 class Enumeration:
     readings: list[tuple[tuple, tuple]]  # (values, owners): owners[i] = token index of value i, None for a blank
     complete: bool  # False when `limit` or `budget` cut the search: other readings may exist
@@ -79,6 +89,7 @@ def readings(
     limit: int = LIMIT,
     budget: int = BUDGET,
     whole: bool = False,
+    meter: Meter | None = None,
 ) -> Enumeration:
     """Every way the printed tokens `texts` ('' = a cell printed empty) fill exactly n cells.
 
@@ -90,16 +101,16 @@ def readings(
     none does (the report's own arithmetic may be broken), all readings are (`checked=False`).
     """
     if rules:
-        got = _enumerate(texts, n, rules, signed, gaps, limit, budget, whole)
+        got = _enumerate(texts, n, rules, signed, gaps, limit, budget, whole, meter)
         if got.readings or not got.complete:
             got.checked = True
             return got
-    got = _enumerate(texts, n, (), signed, gaps, limit, budget, whole)
+    got = _enumerate(texts, n, (), signed, gaps, limit, budget, whole, meter)
     got.checked = not rules
     return got
 
 
-def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False) -> Enumeration:
+def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False, meter: Meter | None = None) -> Enumeration:
     pieces: list[tuple[str, int]] = []
     for ti, t in enumerate(texts):
         if t == "" or "." in t:
@@ -160,7 +171,9 @@ def _enumerate(texts, n, rules, signed, gaps, limit, budget, whole=False) -> Enu
         """pieces[pi] is consumed up to `pos` digits (pos 0: not started)."""
         nonlocal steps, cut
         steps += 1
-        if steps > budget or len(out) >= limit:
+        if meter is not None:
+            meter.left -= 1
+        if steps > budget or len(out) >= limit or (meter is not None and meter.left < 0):
             cut = True
             return
         if digits_total[pi] - pos > (n - len(acc)) * MAX_DIGITS:

@@ -13,6 +13,7 @@ arithmetic together. What the evidence does not decide is null, with a finding l
 from __future__ import annotations
 
 import itertools
+import math
 import statistics
 from dataclasses import dataclass, field, replace
 
@@ -213,6 +214,8 @@ def chunk_readings(
     signed: frozenset[int] = frozenset(),
     columns: Columns | None = None,
     layout: bool = False,
+    budget: int = S.BUDGET,
+    meter: S.Meter | None = None,
 ) -> ChunkReadings:
     """Every candidate reading of a run of value tokens as n cells.
 
@@ -267,7 +270,9 @@ def chunk_readings(
     glue_tokens = core
     if glue:
         for cand in [core, r] if len(core) != len(r) else [core]:
-            en = S.readings(["" if t.kind == EMPTY else t.text for t in cand], n, rules, signed)
+            en = S.readings(
+                ["" if t.kind == EMPTY else t.text for t in cand], n, rules, signed, budget=budget, meter=meter
+            )
             if en.readings or not en.complete:
                 glued = [Reading(v, o, "glued") for v, o in en.readings]
                 glue_complete, glue_checked, glue_tokens = en.complete, en.checked, cand
@@ -288,12 +293,12 @@ def chunk_readings(
                 return _union([placed_r], core, glued, glue_tokens, glue_complete)
             # the columns' places put the values where the row's sums fail while another placement
             # satisfies them: positions and arithmetic disagree, nothing is decided
-            en = S.readings(texts, n, rules, signed, gaps=True, whole=True)
+            en = S.readings(texts, n, rules, signed, gaps=True, whole=True, budget=budget, meter=meter)
             if en.checked and en.readings:
                 return ChunkReadings([], conflict=True, tokens=core)
             return ChunkReadings([placed_r], tokens=core)
     if blanks and whole_ok:
-        en = S.readings(texts, n, rules, signed, gaps=True, whole=True)
+        en = S.readings(texts, n, rules, signed, gaps=True, whole=True, budget=budget, meter=meter)
         spaced = [Reading(v, o, "blanks") for v, o in en.readings]
         if glued and glue_checked and not en.checked:
             return ChunkReadings(glued, glue_complete, tokens=glue_tokens)
@@ -694,6 +699,9 @@ def t3_constraints(rows: list[str], fmt: str | None) -> list[S.Constraint]:
 
 
 _T3_RULES = (S.SumRule(tuple(range(6)), 6),)
+# search steps all the runs of one table may spend together (S.Meter): twice one run's budget, so a
+# page whose every row is hard stops after a few seconds with those rows undecided, not after minutes
+TABLE_BUDGET = 2 * S.BUDGET
 
 
 def _t3_key(labels: list[Token], group: str | None, named: list[str] | None = None, split_other: bool = True):
@@ -860,9 +868,10 @@ def extract_t3(tokens: list[Token], fmt_hint: str | None = None) -> Extracted:
     cent = column_centres([c.tokens for c in rows if c.rows == 1], 7, header)
     layout = _is_layout([c.tokens for c in rows])
     readings: list[ChunkReadings] = []
+    meter = S.Meter(TABLE_BUDGET)
     for ch in rows:
         if ch.rows == 1:
-            readings.append(chunk_readings(ch.tokens, 7, _T3_RULES, columns=cent, layout=layout))
+            readings.append(chunk_readings(ch.tokens, 7, _T3_RULES, columns=cent, layout=layout, meter=meter))
         else:
             readings.append(_block_readings(ch.tokens, ch.rows, 7, _T3_RULES))
 
@@ -1172,11 +1181,12 @@ def extract_t4(tokens: list[Token], prose: dict | None = None) -> Extracted:
         for t in sep
     )
     rules = t4_rules(res_order)
+    meter = S.Meter(TABLE_BUDGET)
     if shuffled and len(chunks) <= 7:
-        cr = _reordered_readings(chunks, 15, rules)
+        cr = _reordered_readings(chunks, 15, rules, meter)
     else:
         header = _header_tokens(tokens, L.T4_COLUMN_NAMES)
-        cr = chunk_readings(run, 15, rules, columns=column_centres([run], 15, header))
+        cr = chunk_readings(run, 15, rules, columns=column_centres([run], 15, header), meter=meter)
     keys = [(p, r) for p in L.T4_PROCS for r in res_order]
     prefer = []
     if prose and prose.get("reconsideration_total") is not None:
@@ -1233,16 +1243,25 @@ def _prose_conflict(run, cr: ChunkReadings, res: S.Result, keys, prose: dict | N
     )
 
 
-def _reordered_readings(chunks: list[list[Token]], n: int, rules) -> ChunkReadings:
-    """Readings of values printed in pieces whose order was lost: every order of the pieces."""
+def _reordered_readings(chunks: list[list[Token]], n: int, rules, meter: S.Meter | None = None) -> ChunkReadings:
+    """Readings of values printed in pieces whose order was lost: every order of the pieces.
+
+    The orders share one search budget (S.BUDGET), so duplicated content that makes many pieces costs
+    no more than one search; when it runs out, or there are more orders than are tried, the readings
+    are incomplete and nothing is decided from them."""
     seen: dict[tuple, Reading] = {}
-    complete = True
     flat = [t for c in chunks for t in c]
     at = {id(t): i for i, t in enumerate(flat)}
-    for perm in S.chunk_orders(chunks):
+    orders = S.chunk_orders(chunks)
+    if len(orders) < math.factorial(len(chunks)):
+        return ChunkReadings([], False, tokens=flat)
+    for perm in orders:
         toks = [t for k in perm for t in chunks[k]]
-        cr = chunk_readings(toks, n, rules)
-        complete = complete and cr.complete
+        cr = chunk_readings(toks, n, rules, budget=max(1, S.BUDGET // len(orders)), meter=meter)
+        if not cr.complete:
+            # a search cut at its budget: nothing will be decided from these readings whatever the
+            # other orders give, so they are not searched (each could spend the whole budget again)
+            return ChunkReadings(list(seen.values()), False, tokens=flat)
         in_order = list(perm) == sorted(perm)
         for r in cr.readings:
             if r.values in seen and not in_order:
@@ -1250,7 +1269,7 @@ def _reordered_readings(chunks: list[list[Token]], n: int, rules) -> ChunkReadin
             owners = tuple(None if o is None else at[id(cr.tokens[o])] for o in r.owners)
             how = r.how if r.how != "as printed" else ("as printed" if in_order else "reordered")
             seen[r.values] = Reading(r.values, owners, how)
-    return ChunkReadings(list(seen.values()), complete, tokens=flat)
+    return ChunkReadings(list(seen.values()), True, tokens=flat)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1270,6 +1289,7 @@ def htoks_positioned(htok: list[Token]) -> list[Token]:
 def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
     """Items and their measures. A sub-table's values usually follow the item's label; in text taken
     out of a PDF in reading order they may come before it (a run of values right after the header)."""
+    meter = S.Meter(TABLE_BUDGET)
     # blank cells on a row whose label is no item (a heading or header row) are padding, not values
     label_rows: dict[tuple, bool] = {}
     for t in tokens:
@@ -1454,7 +1474,7 @@ def extract_t2(tokens: list[Token], fmt_hint: str | None) -> Extracted:
         # blank cells placed by the sub-table's full rows, else by its header's words
         same = [v for _it, v, h2, _ht in pairs if h2 is hdr and hdr]
         cols = column_centres(same, len(measures), _header_words(htok, measures)) if hdr else None
-        cr = chunk_readings(vals, len(measures), (), signed, columns=cols)
+        cr = chunk_readings(vals, len(measures), (), signed, columns=cols, meter=meter)
         keys = [(item, m) for m in measures]
         res = S.solve([_slot_for(keys, cr)], [])
         table[item] = {m: res.values.get((item, m)) for m in measures}
