@@ -70,6 +70,24 @@ def test_every_mart_column_has_english_and_its_chinese_term():
     assert sum(len(node["columns"]) for node in models.values()) > 200
 
 
+def test_a_shared_docs_block_has_one_chinese_term_everywhere():
+    """Shared docs blocks (models/docs.md) carry no term: each mart column adds its own after the
+    block, and the columns named after a block all say the same thing in Chinese."""
+    import yaml
+
+    terms: dict[str, set[str]] = {}
+    for yml in sorted((ROOT / "dbt" / "models" / "marts").rglob("*.yml")):
+        for model in yaml.safe_load(yml.read_text(encoding="utf-8")).get("models", []):
+            for column in model.get("columns", []):
+                m = re.match(r"^\{\{ doc\('(\w+)'\) \}\}.* 中文：(.+)$", column.get("description", "").strip(), re.S)
+                if m and m[1] == column["name"]:
+                    terms.setdefault(m[1], set()).add(m[2])
+    assert "report_id" in terms and "label_zh" in terms
+    assert {block: t for block, t in terms.items() if len(t) > 1} == {}
+    docs = (ROOT / "dbt" / "models" / "docs.md").read_text(encoding="utf-8")
+    assert "中文：" not in docs.split("-#}", 1)[1]
+
+
 def test_the_docs_are_persisted_for_every_mart():
     """persist_docs is configured once, on the marts folder, for tables and incremental facts."""
     for name, node in mart_models().items():
