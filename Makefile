@@ -14,7 +14,7 @@ SAMPLE_N    ?= 300
 SAMPLE_SEED ?= 20240101
 SAMPLE_YEARS ?= 2019-2024
 
-.PHONY: run test test-fast lint dev bench bench-e2e fuzz install manifest sample dagster-home clean
+.PHONY: run test test-fast lint dev docs bench bench-e2e fuzz install manifest sample dagster-home clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ test-fast: manifest
 # The Dagster UI on http://127.0.0.1:3000 (local only).
 dev: manifest dagster-home
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+# The dbt docs site as one static page, data/docs/dbt/index.html (beside the GX Data Docs in
+# data/docs/gx/): models, columns (English and Chinese), lineage, the published marts' catalog. Offline.
+docs: manifest
+	$(BIN)/python scripts/dbt_docs.py
 
 bench: install
 	$(BIN)/python -m synth.bench

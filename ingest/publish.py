@@ -10,6 +10,13 @@ run that fails leaves the published file untouched; its build folder is removed 
 Compaction (`COPY FROM DATABASE` into an empty file) also keeps an unchanged rebuild from growing
 the file: DuckDB does not give back the pages that delete+insert freed.
 
+The published file holds the `marts` schema only, all tables: it is self-contained and portable (copy
+it, rename it, mail it, and every query answers the same). dbt's working layers stay in the build:
+the `staging` views read the Parquet files by absolute path, and every view names its DuckDB catalog,
+which is the file's name, so a copied or renamed file would break them. A run recreates them in its
+build from the Parquet files and the seeds (dbt's first step builds them; a run of part of the graph
+restores them first, dagster_project/assets/dbt.py).
+
 Pure Python + duckdb, no Dagster.
 """
 
@@ -24,6 +31,15 @@ from pathlib import Path
 import duckdb
 
 BUILD_INFO = "build_info"  # marts.build_info: one row saying which build this file is
+PUBLISHED_SCHEMA = "marts"  # the analysts' contract: the only schema the published file holds
+# marts.build_info's column comments (dbt documents the other marts tables; persist_docs writes theirs)
+BUILD_INFO_COMMENTS = {
+    "build_id": "Id of the Dagster run that built and published this file. 中文：构建编号",
+    "published_at": "When it was published (UTC). 中文：发布时间",
+    "first_year": "First report year whose facts the run rebuilt (other years kept theirs). 中文：本次构建起始年度",
+    "last_year": "Last report year the run rebuilt. 中文：本次构建截止年度",
+    "parser_version": "Version of the parser of the run. 中文：解析程序版本",
+}
 
 
 def prepare_build(published: Path, build: Path, build_dir: Path, keep: str) -> bool:
@@ -42,6 +58,9 @@ def prepare_build(published: Path, build: Path, build_dir: Path, keep: str) -> b
     if published.exists():
         tmp = build.with_name(build.name + ".copying")
         shutil.copyfile(published, tmp)
+        with duckdb.connect(str(tmp)) as con:  # a file published before it held marts only
+            (catalog,) = con.execute("select current_database()").fetchall()[0]
+            _drop_working_layers(con, catalog)
         os.replace(tmp, build)
     return True
 
@@ -67,13 +86,21 @@ def publish(build: Path, published: Path, build_id: str, years: tuple[int, int],
     with duckdb.connect() as con:
         con.execute(f"attach '{_sql_path(build)}' as \"{catalog}\" (read_only)")
         con.execute(f"attach '{_sql_path(fresh)}' as fresh")
-        con.execute(f'copy from database "{catalog}" to fresh')
-        con.execute("create schema if not exists fresh.marts")
+        con.execute(f'copy from database "{catalog}" to fresh')  # types, data and dbt's comments
+        _drop_working_layers(con, "fresh")
+        con.execute(f"create schema if not exists fresh.{PUBLISHED_SCHEMA}")
         con.execute(
-            f"create or replace table fresh.marts.{BUILD_INFO} as select ? as build_id, ? as published_at, "
-            "? as first_year, ? as last_year, ? as parser_version",
+            f"create or replace table fresh.{PUBLISHED_SCHEMA}.{BUILD_INFO} as select ? as build_id, "
+            "? as published_at, ? as first_year, ? as last_year, ? as parser_version",
             [build_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), years[0], years[1], parser_version],
         )
+        con.execute(
+            f"comment on table fresh.{PUBLISHED_SCHEMA}.{BUILD_INFO} is "
+            "'The build this file is: one row, written when the file was published.'"
+        )
+        for column, comment in BUILD_INFO_COMMENTS.items():
+            con.execute(f"comment on column fresh.{PUBLISHED_SCHEMA}.{BUILD_INFO}.{column} is '{_sql(comment)}'")
+        con.execute("checkpoint fresh")
         con.execute("detach fresh")
         con.execute(f'detach "{catalog}"')
     os.chmod(fresh, 0o644)
@@ -82,5 +109,21 @@ def publish(build: Path, published: Path, build_id: str, years: tuple[int, int],
     return Published(published, before, size_build, published.stat().st_size, build_id)
 
 
+def _drop_working_layers(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    """Drop every schema of `catalog` but the published one: dbt's working layers (staging views and
+    seeds, intermediate views), which a build recreates from the Parquet files and the seeds."""
+    schemas = con.execute(
+        "select schema_name from duckdb_schemas() where database_name = ? and not internal "
+        "and schema_name not in (?, 'main')",
+        [catalog, PUBLISHED_SCHEMA],
+    ).fetchall()
+    for (schema,) in schemas:
+        con.execute(f'drop schema "{catalog}"."{schema}" cascade')
+
+
 def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
+    return _sql(str(path))
+
+
+def _sql(text: str) -> str:
+    return text.replace("'", "''")

@@ -141,8 +141,7 @@ def test_hangzhou_emergency_2021_outcomes_and_litigation(pipeline: Pipeline):
 
 def test_chizhou_2020_is_2019_format_with_other_total(pipeline: Pipeline):
     (report,) = pipeline.query(
-        "select report_id, format_version from staging.stg_parsed__reports "
-        "where agency_name = ? and report_year = 2020",
+        "select report_id, format_version from marts.mart_agency_year where agency_name = ? and report_year = 2020",
         [CHIZHOU_CIVIL_DEFENCE],
     )
     assert report[1] == "2019"
@@ -168,8 +167,10 @@ def test_quarantine_lists_broken_files_with_reasons(pipeline: Pipeline):
 
 def test_reconciliation_landed_equals_parsed_plus_quarantined_plus_duplicates(pipeline: Pipeline):
     landed = sum(1 for p in (pipeline.root / "landing").rglob("*") if p.is_file())
-    status = dict(pipeline.query("select status, count(*) from staging.stg_raw__index group by 1"))
-    (parsed,) = pipeline.query("select count(*) from staging.stg_parsed__reports")
+    # the raw index and the parsed layer are Parquet files (the published warehouse holds marts only)
+    index, reports = pipeline.root / "raw" / "index.parquet", pipeline.root / "parsed" / "reports" / "*" / "*.parquet"
+    status = dict(pipeline.query("select status, count(*) from read_parquet(?) group by 1", [str(index)]))
+    (parsed,) = pipeline.query("select count(*) from read_parquet(?)", [str(reports)])
     (quarantined,) = pipeline.query("select count(*) from marts.quarantine")
     assert status["duplicate"] == 1
     assert landed == sum(status.values())
@@ -177,9 +178,9 @@ def test_reconciliation_landed_equals_parsed_plus_quarantined_plus_duplicates(pi
     assert quarantined[0] == status["quarantined"] == 2
     assert landed == parsed[0] + quarantined[0] + status["duplicate"]
     # the same bytes under two paths: the first path in sort order is the original
-    assert pipeline.query("select path, duplicate_of from staging.stg_raw__index where status = 'duplicate'") == [
-        ("seeds/001_14e0d869ad77c16d.txt", "copies/again.txt")
-    ]
+    assert pipeline.query(
+        "select path, duplicate_of from read_parquet(?) where status = 'duplicate'", [str(index)]
+    ) == [("seeds/001_14e0d869ad77c16d.txt", "copies/again.txt")]
     assert check_evaluations(pipeline.result)["raw_reports:raw_reconciliation"].passed
 
 
@@ -212,8 +213,7 @@ def test_duckdb_cli_opens_the_warehouse(pipeline: Pipeline):
 # --- rerun ----------------------------------------------------------------------------------------
 def snapshot(p: Pipeline) -> dict[str, list]:
     tables = p.query(
-        "select table_schema, table_name from information_schema.tables "
-        "where table_schema in ('staging', 'intermediate', 'marts') order by 1, 2"
+        "select table_schema, table_name from information_schema.tables where table_schema = 'marts' order by 1, 2"
     )
     out = {}
     for schema, name in tables:
@@ -232,7 +232,7 @@ def parsed_files(p: Pipeline) -> dict[str, str]:
 
 def test_rerun_gives_an_identical_warehouse(pipeline: Pipeline):
     before, files_before = snapshot(pipeline), parsed_files(pipeline)
-    assert "marts.mart_agency_year" in before and "staging.stg_raw__index" in before
+    assert "marts.mart_agency_year" in before and "marts.fct_requests" in before
     result = pipeline.run("2020", "2022")
     assert result.success
     assert parsed_files(pipeline) == files_before

@@ -95,3 +95,55 @@ def test_cli_writes_the_seeds(tmp_path):
     assert differences(tmp_path) == []
     usage = subprocess.run([sys.executable, "-m", "ingest.reference"], cwd=ROOT, capture_output=True, text=True)
     assert usage.returncode == 2 and "write-seeds" in usage.stderr
+
+
+def test_outcome_leaf_labels_are_the_rows_own_words():
+    """dim_outcome has the printed label, the leaf's short label and the group's label, apart."""
+    outcomes = {r["outcome"]: r for r in reference.reference_tables()["outcomes"]}
+    assert outcomes["granted"]["leaf_label_zh"] == "予以公开"
+    assert outcomes["denied_state_secret"]["leaf_label_zh"] == "属于国家秘密"
+    assert outcomes["denied_state_secret"]["outcome_group_zh"] == "不予公开"
+    assert outcomes["rejected_repeat"]["leaf_label_zh"] == "重复申请"
+    assert outcomes["other_other"]["leaf_label_zh"] == "其他"
+    assert outcomes["other_total"]["leaf_label_zh"] == "其他处理"
+    for row in outcomes.values():
+        leaf = row["leaf_label_zh"]
+        assert leaf and row["label_zh"].endswith(leaf), row
+        assert not leaf.startswith(("(", "1", "2", "3", "4", "5", "6", "7", "8")), row
+
+
+def test_table2_crosswalk_covers_every_printed_measure_once():
+    """Every item x measure a format's table 2 prints (the parser's layout) has one crosswalk row;
+    only the pairs written in TABLE2_SHARED are comparable, and each names its counterpart."""
+    rows = reference.table2_crosswalk()
+    printed = {(item, m) for gen in labels.TABLE2_LAYOUT.values() for item, ms in gen.items() for m in ms}
+    keys = [(r["item"], r["measure"]) for r in rows]
+    assert len(keys) == len(set(keys)) and set(keys) == printed
+    by_key = dict(zip(keys, rows, strict=True))
+    for (item, measure), row in by_key.items():
+        gens = {g for g, gen in labels.TABLE2_LAYOUT.items() if measure in gen.get(item, [])}
+        assert row["generations"] == ",".join(sorted(gens))
+        assert row["note"], (item, measure)
+        assert row["is_comparable"] == str(bool(row["harmonised_measure"])).lower()
+        if row["harmonised_measure"]:
+            other = by_key[(item, row["counterpart_measure"])]  # the counterpart is printed too
+            assert other["harmonised_measure"] == row["harmonised_measure"]
+            assert {*row["generations"].split(","), *other["generations"].split(",")} == {"2019", "2021"}
+            assert row["harmonised_label_zh"] == labels.TABLE2_MEASURES[row["harmonised_measure"]]
+        else:
+            assert not row["counterpart_measure"] and not row["harmonised_label_zh"]
+    comparable = {k for k, r in by_key.items() if r["is_comparable"] == "true"}
+    assert comparable == {
+        ("rules", "made"),
+        ("rules", "new_made"),
+        ("normative_documents", "made"),
+        ("normative_documents", "new_made"),
+        ("licensing", "decisions"),
+        ("penalty", "decisions"),
+        ("coercion", "decisions"),
+    }
+    # fees: a count of items in 2019, an amount in 万元 in 2021; never harmonised
+    fees = {m: r for (i, m), r in by_key.items() if i == "fees"}
+    assert set(fees) == {"prior_year_items", "change", "amount_10k_yuan"}
+    assert all(r["is_comparable"] == "false" for r in fees.values())
+    assert "万元" in fees["amount_10k_yuan"]["note"] and "count" in fees["amount_10k_yuan"]["note"]

@@ -45,6 +45,9 @@ from .ingest import PARSED_KEYS, RAW_REPORTS
 
 # dbt selection of the second step: the folder models/marts/reporting, by its tag in dbt_project.yml.
 REPORTING_SELECT = "tag:reporting"
+# dbt's working layers (seeds, staging and intermediate views): in a run's build, never in the
+# published file (ingest.publish keeps only marts).
+WORKING_LAYERS_SELECT = "tag:reference tag:staging tag:intermediate"
 
 # dbt source (source_name, table) -> the ingest asset that writes it.
 SOURCE_KEYS: dict[tuple[str, str], AssetKey] = {
@@ -154,15 +157,33 @@ def dbt_cli_vars(key_range: PartitionKeyRange, when: dt.date | dt.datetime | Non
     return {**calendar.dbt_vars(when), **dbt_vars(key_range)}
 
 
-def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths) -> Iterator:
-    """`dbt build` for the selected models with the calendar and the run's years as --vars."""
+def run_dbt_build(
+    context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths, builds_working_layers: bool
+) -> Iterator:
+    """`dbt build` for the selected models with the calendar and the run's years as --vars.
+
+    The build starts as a copy of the published file, which holds only marts: when this step is the
+    run's first and does not build the working layers itself (a run of part of the graph, or of the
+    reporting marts alone), they are recreated first, so the selected models find their inputs."""
     variables = dbt_cli_vars(context.partition_key_range)
     context.log.info(f"dbt vars: {variables}")
     build = paths.build_path(context.run_id)
     with build_lock(paths.root(), f"dbt, run {context.run_id[:8]}", log=context.log.info):
-        if prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run_id):
+        fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run_id)
+        if fresh:
             context.log.info(f"building into {build} (a copy of the published warehouse)")
         with _env("OGI_DBT_TARGET_PATH", str(build)):
+            if fresh and not builds_working_layers:
+                context.log.info(f"restoring the working layers first: dbt build --select {WORKING_LAYERS_SELECT}")
+                dbt.cli(
+                    [
+                        "build",
+                        *("--select", WORKING_LAYERS_SELECT),
+                        *("--resource-type", "seed", "--resource-type", "model"),
+                        *("--vars", json.dumps(variables)),
+                    ],
+                    manifest=dbt_project.manifest_path,
+                ).wait()
             invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
             events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
         yield from _with_refreshed_partitions(
@@ -196,7 +217,7 @@ def _env(name: str, value: str) -> Iterator[None]:
 def dbt_core_models(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
     """Reference seeds, staging views, intermediate models, then marts/core: dims and the facts
     (incremental by report year)."""
-    yield from run_dbt_build(context, dbt, paths)
+    yield from run_dbt_build(context, dbt, paths, builds_working_layers=not context.is_subset)
 
 
 @dbt_assets(
@@ -211,4 +232,4 @@ def dbt_core_models(context: AssetExecutionContext, dbt: DbtCliResource, paths: 
 def dbt_reporting_models(context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
     """marts/reporting: the wide analyst marts (mart_agency_year, mart_region_year,
     mart_agency_year_peers, quarantine), built once the facts passed their gates."""
-    yield from run_dbt_build(context, dbt, paths)
+    yield from run_dbt_build(context, dbt, paths, builds_working_layers=False)
