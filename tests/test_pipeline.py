@@ -1,7 +1,8 @@
 """The whole graph, for real: Dagster runs in process, dbt, Great Expectations and DuckDB.
 
-One session warehouse (tests/conftest.py `pipeline`): the 5 seed reports, 24 generated ones, a
-binary file, a report without a year and a duplicate copy of a seed, materialized for 2020-2022 in
+One session warehouse (tests/conftest.py `pipeline`): the 5 seed reports, 24 generated ones, the
+2020 report of seed 001's bureau, a binary file, a report without a year and a duplicate copy of a
+seed, materialized for 2020-2022 in
 one run (the way a single-run backfill of that range runs). SQL on the DuckDB file then checks the
 seed values exactly.
 """

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import SEEDS, Pipeline, make_instance
+from conftest import SEEDS, Pipeline, make_instance, year_before
 from dagster import AssetKey
 
 import synth
@@ -408,20 +408,6 @@ def test_peer_percentiles_keep_the_small_number_guard(built):
 
 
 # --- Dagster: rebuilding Y-1 alone refreshes Y's cross-year findings -----------------------------
-def _year_before(text: str, forward: int = 0, in_force: int = 6) -> str:
-    """Seed 001 (2021) as the same bureau's 2020 report: carrying `forward` natural-person requests
-    into 2021 (2021 carries over 0) and `in_force` normative documents in force (2021 prints 8 in
-    force after making 2 and repealing 0: in_force 6 agrees)."""
-    lines = text.replace("2021", "2020").replace("2022", "2021").split("\n")
-    i = next(k for k, line in enumerate(lines) if line.startswith("四、結轉下年度"))
-    values = [k for k in range(i + 1, len(lines)) if lines[k].strip().isdigit()][:7]
-    lines[values[0]] = lines[values[6]] = str(forward)
-    j = next(k for k, line in enumerate(lines) if line.strip() == "行政規範性文件")
-    numbers = [k for k in range(j + 1, len(lines)) if lines[k].strip().isdigit()][:3]
-    lines[numbers[2]] = str(in_force)
-    return "\n".join(lines)
-
-
 def _cross_year_findings(p: Pipeline, year: int) -> dict[str, str]:
     return dict(
         p.query(
@@ -455,7 +441,7 @@ def test_rebuilding_one_year_refreshes_the_next_years_cross_year_findings(tmp_pa
     land.mkdir(parents=True)
     text = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8")
     (land / "yjglj_2021.txt").write_text(text, encoding="utf-8")
-    (land / "yjglj_2020.txt").write_text(_year_before(text), encoding="utf-8")
+    (land / "yjglj_2020.txt").write_text(year_before(text), encoding="utf-8")
     p.instance = make_instance(p.home)
 
     first = p.run("2020", "2021")
@@ -464,7 +450,7 @@ def test_rebuilding_one_year_refreshes_the_next_years_cross_year_findings(tmp_pa
     assert _check(first, "gx_cross_year").passed
 
     # the 2020 report is corrected upstream: it now carried 2 requests forward and had 8 in force
-    (land / "yjglj_2020.txt").write_text(_year_before(text, forward=2, in_force=8), encoding="utf-8")
+    (land / "yjglj_2020.txt").write_text(year_before(text, forward=2, in_force=8), encoding="utf-8")
     second = p.run("2020", "2020")  # only 2020 is rebuilt
     assert second.success
     found = _cross_year_findings(p, 2021)
