@@ -350,7 +350,9 @@ def _disclosed(t3: dict) -> tuple[int, int]:
 def test_region_rollups_pool_sum_over_sum(built):
     """Hangzhou 2021 by hand: the emergency bureau (seed 001) disclosed 2 + 1 of 6; the two
     generated city bodies their truth's figures; the Binjiang service centre (a county body inside
-    Hangzhou) processed 0 and the civil-defence office printed no tables, so neither has a rate."""
+    Hangzhou) processed 0 and the civil-defence office printed no tables, so neither has a rate. The
+    civil-defence office's prose says it answered 9 requests: they count in the region's processed
+    requests, not in its rate (no outcome figures to go with them)."""
     wh = built.wh
     pairs = [(3, 6)] + [_disclosed(t["table3"]) for t in built.truths.values()]
     numerator, denominator = sum(n for n, _ in pairs), sum(d for _, d in pairs)
@@ -360,7 +362,7 @@ def test_region_rollups_pool_sum_over_sum(built):
                    parent_code, region_key)
            from marts.mart_region_year where level = 'prefecture' and region_code = '330100' and report_year = 2021"""
     )
-    assert row[:4] == (5, 5, denominator, numerator)
+    assert row[:4] == (5, 5, denominator + 9, numerator)
     assert row[4] == pytest.approx(numerator / denominator, abs=1e-12)
     assert row[5] == pytest.approx(sum(n / d for n, d in pairs) / len(pairs), abs=1e-12)
     assert row[4] != pytest.approx(row[5])  # pooled is not the mean of the agency rates

@@ -75,13 +75,20 @@ prose as (
     group by report_id
 ),
 
+findings as (
+    select
+        report_id,
+        count(*) filter (where severity = 'error') as n_findings_error,
+        count(*) filter (where severity = 'warning') as n_findings_warning,
+        count(*) filter (where severity = 'info') as n_findings_info
+    from {{ ref('fct_report_findings') }}
+    group by report_id
+),
+
 reports as (
     select
         report_id,
-        arithmetic_ok,
-        n_findings_error,
-        n_findings_warning,
-        n_findings_info
+        arithmetic_ok
     from {{ ref('dim_report') }}
 ),
 
@@ -198,10 +205,11 @@ select
         'a.litigation_corrected', 'a.litigation_total', 'a.litigation_pending'
     ) }} as double) as litigation_decided_correction_rate,
     cast(r.arithmetic_ok as boolean) as arithmetic_ok,
-    cast(coalesce(r.n_findings_error, 0) as integer) as n_findings_error,
-    cast(coalesce(r.n_findings_warning, 0) as integer) as n_findings_warning,
-    cast(coalesce(r.n_findings_info, 0) as integer) as n_findings_info
+    cast(coalesce(f.n_findings_error, 0) as integer) as n_findings_error,
+    cast(coalesce(f.n_findings_warning, 0) as integer) as n_findings_warning,
+    cast(coalesce(f.n_findings_info, 0) as integer) as n_findings_info
 from figures as a
 left join {{ ref('dim_agency') }} as ag on a.agency_id = ag.agency_id
 left join {{ ref('dim_region') }} as rg on a.region_key = rg.region_key
 left join reports as r on a.report_id = r.report_id
+left join findings as f on a.report_id = f.report_id
