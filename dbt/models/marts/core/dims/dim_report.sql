@@ -78,6 +78,7 @@ select
     cast(r.agency_id as varchar) as agency_id,
     cast(r.agency_name as varchar) as agency_name,
     cast(r.path as varchar) as path,
+    cast(r.report_id as varchar) as sha256,
     cast(r.url as varchar) as url,
     cast(d.format_version as varchar) as format_version,
     cast({{ format_generation('r.report_year') }} as varchar) as format_expected,
