@@ -46,7 +46,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	cd dbt && ../$(BIN)/sqlfluff lint models --disable-progress-bar
+	cd dbt && ../$(BIN)/sqlfluff lint models analyses --disable-progress-bar
 
 # Everything CI runs: lint, the definitions, then every test (the slow ones are marked `slow`).
 test: lint manifest dagster-home

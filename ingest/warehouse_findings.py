@@ -1,4 +1,6 @@
-"""Finding codes the warehouse derives (dbt `int_findings_derived`), which no per-report parser can see.
+"""Finding codes the warehouse derives (dbt `int_findings_derived`): what no per-report parser can see
+(across years, the region), and the prose-against-table comparisons the marts rely on that the
+parser does not make.
 
 They reach `marts.fct_report_findings` beside the parser's own (`ingest.parser.findings.CODES`),
 numbered from 1001, one number per code. T3_CARRYOVER_MISMATCH, the first of them, is also listed
@@ -37,5 +39,12 @@ CODES: dict[str, tuple[str, int, str]] = {
         "info",
         1005,
         "region evidence (manifest, URL, name) pointed elsewhere and lost",
+    ),
+    # the prose against the report's own table, for the prose figures mart_agency_year can use
+    # that the parser's NARRATIVE_MISMATCH does not compare
+    "NARRATIVE_FIGURE_MISMATCH": (
+        "warning",
+        1006,
+        "the prose's requests_answered, reconsideration_corrected or litigation_lost differs from the table",
     ),
 }

@@ -118,10 +118,29 @@ def make_instance(home: Path):
     return DagsterInstance.from_config(str(home))
 
 
+def year_before(text: str, forward: int = 0, in_force: int = 6) -> str:
+    """Seed 001 (2021) as the same bureau's 2020 report: carrying `forward` natural-person requests
+    into 2021 (2021 carries over 0) and `in_force` normative documents in force (2021 prints 8 in
+    force after making 2 and repealing 0: in_force 6 agrees)."""
+    lines = text.replace("2021", "2020").replace("2022", "2021").split("\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith("四、結轉下年度"))
+    values = [k for k in range(i + 1, len(lines)) if lines[k].strip().isdigit()][:7]
+    lines[values[0]] = lines[values[6]] = str(forward)
+    j = next(k for k, line in enumerate(lines) if line.strip() == "行政規範性文件")
+    numbers = [k for k in range(j + 1, len(lines)) if lines[k].strip().isdigit()][:3]
+    lines[numbers[2]] = str(in_force)
+    return "\n".join(lines)
+
+
 def write_landing(data_root: Path, n_generated: int = 24, seed: int = 7, years: str = "2020-2022") -> None:
-    """Seeds + generated reports + the broken files the reconciliation must account for."""
+    """Seeds + generated reports + the broken files the reconciliation must account for, and the
+    Hangzhou emergency bureau's 2020 report (seed 001 the year before, agreeing with it) so one agency
+    reports on consecutive years."""
     synth.write_sample(data_root, n_generated, seed, years, seeds=SEEDS)
     landing = data_root / "landing"
+    (landing / "earlier").mkdir(parents=True, exist_ok=True)
+    seed001 = (SEEDS / "001_14e0d869ad77c16d.txt").read_text(encoding="utf-8")
+    (landing / "earlier" / "hz_emergency_2020.txt").write_text(year_before(seed001), encoding="utf-8")
     (landing / "broken").mkdir(parents=True, exist_ok=True)
     (landing / "broken" / "garbage.bin").write_bytes(random.Random(0).randbytes(4096))
     (landing / "broken" / "no_year.txt").write_text(NO_YEAR_REPORT, encoding="utf-8")

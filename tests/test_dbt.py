@@ -139,11 +139,12 @@ def test_schemas_are_named_exactly(wh):
         "stg_parsed__reports",
         "stg_parsed__cells",
         "stg_parsed__findings",
+        "stg_parsed__narrative",
         "stg_raw__index",
         "stg_raw__quarantine",
     ):
         assert tables[view] == "staging"
-    for view in ("int_reports_ranked", "int_findings_derived"):
+    for view in ("int_reports_ranked", "int_findings_derived", "int_narrative_figures"):
         assert tables[view] == "intermediate"
     for mart in (
         "dim_agency",
@@ -156,6 +157,7 @@ def test_schemas_are_named_exactly(wh):
         "dim_result",
         "dim_table2_item",
         "dim_table2_measure",
+        "dim_report",
         "fct_requests",
         "fct_request_outcomes",
         "fct_litigation",
@@ -168,8 +170,6 @@ def test_schemas_are_named_exactly(wh):
     ):
         assert tables[mart] == "marts"
     assert not any(s.startswith("main_") for s in tables.values())
-    # staging models that fed nothing are gone
-    assert "stg_parsed__narrative" not in tables
 
 
 def test_requests_of_hangzhou_emergency_2021(wh):
@@ -382,6 +382,81 @@ def test_mart_agency_year(wh):
     assert wh.one("select count(*) from marts.mart_agency_year") == 5
 
 
+def test_reports_without_tables_take_their_figures_from_the_prose(wh):
+    """Seed 004 lost its tables but its text says 全年答复办理政府信息公开申请56件，其中涉及行政复议4件，
+    被纠错2件；涉及行政诉讼3件，败诉0件; seed 000 (no tables either) says 9 requests received and answered."""
+    cols = [
+        "requests_new",
+        "requests_new_source",
+        "requests_total_processed",
+        "requests_total_processed_source",
+        "granted_source",
+        "reconsideration_total",
+        "reconsideration_corrected",
+        "reconsideration_correction_rate",
+        "reconsideration_decided_correction_rate",
+        "reconsideration_total_source",
+        "litigation_total",
+        "litigation_corrected",
+        "litigation_correction_rate",
+        "litigation_corrected_source",
+        "arithmetic_ok",
+    ]
+    query = f"select ({', '.join(cols)}) from marts.mart_agency_year where agency_name = ?"
+    assert dict(zip(cols, wh.one(query, [SHENGZHOU]))) == {
+        "requests_new": None,
+        "requests_new_source": None,
+        "requests_total_processed": 56,
+        "requests_total_processed_source": "prose",
+        "granted_source": None,
+        "reconsideration_total": 4,
+        "reconsideration_corrected": 2,
+        "reconsideration_correction_rate": 0.5,
+        "reconsideration_decided_correction_rate": None,  # the prose states no pending count
+        "reconsideration_total_source": "prose",
+        "litigation_total": 3,
+        "litigation_corrected": 0,
+        "litigation_correction_rate": 0.0,
+        "litigation_corrected_source": "prose",
+        "arithmetic_ok": True,
+    }
+    assert wh.one(
+        "select (requests_new, requests_new_source, requests_total_processed, disclosure_rate) "
+        "from marts.mart_agency_year where agency_name = '杭州市人民防空办公室'"
+    ) == (9, "prose", 9, None)
+    # a report with tables keeps the table's figures; its prose agrees, so no finding
+    assert wh.one(
+        "select (requests_new, requests_new_source) from marts.mart_agency_year where agency_name = ?", [HZ_EMERGENCY]
+    ) == (6, "table")
+    assert wh.one("select count(*) from marts.fct_report_findings where code like 'NARRATIVE%'") == 0
+
+
+def test_dim_report(wh):
+    rows = {
+        r[0]: r[1:]
+        for r in wh.sql(
+            """select agency_name, path, format_version, format_expected, has_table3, arithmetic_ok, is_primary,
+                      n_findings_warning + n_findings_info + n_findings_error
+               from marts.dim_report"""
+        )
+    }
+    assert len(rows) == 5 == wh.one("select count(*) from staging.stg_parsed__reports")
+    assert rows[HZ_EMERGENCY][:6] == ("hz/001_14e0d869ad77c16d.txt", "2021", "2021", True, True, True)
+    assert rows[CHIZHOU][1:3] == ("2019", "2019")  # 2019 layout: one (六)其他处理 row
+    # no table: the generation is not detected (NULL), the year's is format_expected
+    assert rows[SHENGZHOU][1:4] == (None, "2021", False)
+    # every finding on a report is counted, as fct_report_findings holds them
+    counted = dict(
+        wh.sql(
+            "select agency_name, count(*) from marts.fct_report_findings join marts.dim_report "
+            "using (report_id) group by 1"
+        )
+    )
+    for name, row in rows.items():
+        assert row[6] == counted.get(name, 0), name
+    assert wh.one("select count(*) from marts.dim_report where not is_primary") == 0
+
+
 def test_findings_and_quarantine(wh):
     # the parser's findings, each once; the seeds all resolve, agree with no other year: none derived
     assert wh.one("select count(*) from marts.fct_report_findings") == wh.one(
@@ -406,11 +481,15 @@ def _set_cell(record: dict, table: str, row: str, col: str, value: int) -> dict:
     return record
 
 
+REVISED = "e" * 64  # the report_id of a revised 2021 report of the Hangzhou emergency bureau
+
+
 def test_incremental_run_replaces_exactly_one_year(wh):
     hz = wh.report_id(HZ_EMERGENCY)
     chizhou = wh.report_id(CHIZHOU)
     before_2020 = wh.sql("select * from marts.fct_requests where report_year = 2020 order by all")
     rows_2021_before = wh.one("select count(*) from marts.fct_request_outcomes where report_year = 2021")
+    assert wh.sql("select distinct is_primary from marts.fct_requests where report_id = ?", [hz]) == [(True,)]
 
     def edit(year, items):
         out = []
@@ -419,6 +498,10 @@ def test_incremental_run_replaces_exactly_one_year(wh):
                 continue  # dropped from 2021
             if record["agency_name"] == HZ_EMERGENCY:
                 record = _set_cell(record, "table3", "new_received", "natural_person", 40)
+                # a revised report lands for the same agency-year: same tables, published later
+                revised = _set_cell(record, "table3", "new_received", "total", 7)
+                revised["report_id"], revised["published_date"] = REVISED, "2022-06-30"
+                out.append((revised, "hz/001_revised.txt", row))
             if record["agency_name"] == CHIZHOU:
                 record = _set_cell(record, "table3", "new_received", "total", 7)
             out.append((record, path, row))
@@ -427,6 +510,22 @@ def test_incremental_run_replaces_exactly_one_year(wh):
     # both years' files change, but only 2021 is run
     write_partitions(wh.data, [2020, 2021], edit)
     wh.dbt("build", vars={"min_year": 2021, "max_year": 2021})
+
+    # the revision is now the agency-year's report: every fact row of 2021 says so, the mart reads
+    # it, and a naive sum over is_primary gives the mart's figure
+    for fact in ("fct_requests", "fct_request_outcomes", "fct_litigation", "fct_proactive_disclosure"):
+        flags = dict(wh.sql(f"select report_id, bool_and(is_primary) from marts.{fact} group by 1"))
+        assert flags[hz] is False and flags[REVISED] is True, fact
+    assert wh.one(
+        "select (report_id, n_reports, requests_new) from marts.mart_agency_year where agency_name = ?", [HZ_EMERGENCY]
+    ) == (REVISED, 2, 7)
+    assert wh.one(
+        """select sum(requests) from marts.fct_requests
+           where report_year = 2021 and is_primary and applicant_type = 'total' and stage = 'new_received'"""
+    ) == wh.one(
+        "select sum(requests_new) from marts.mart_agency_year where report_year = 2021 and requests_new_source = 'table'"
+    )  # (the civil-defence office's 9 come from its prose: no fact row stands behind them)
+    assert wh.one("select (is_primary, report_rank) from marts.dim_report where report_id = ?", [hz]) == (False, 2)
 
     assert (
         wh.one(
@@ -439,9 +538,9 @@ def test_incremental_run_replaces_exactly_one_year(wh):
     assert (
         wh.one("""select count(distinct report_id) from marts.fct_request_outcomes
                      where report_year = 2021""")
-        == 1
-    )  # Binjiang's rows are gone
-    assert wh.one("select count(*) from marts.fct_request_outcomes where report_year = 2021") == rows_2021_before // 2
+        == 2
+    )  # Binjiang's rows are gone; the emergency bureau's two reports are there
+    assert wh.one("select count(*) from marts.fct_request_outcomes where report_year = 2021") == rows_2021_before
     # 2020 untouched: still the old value though its file now says 7
     assert wh.sql("select * from marts.fct_requests where report_year = 2020 order by all") == before_2020
     assert (
@@ -656,3 +755,25 @@ def test_dbt_without_the_calendar_vars_fails(tmp_path):
     )
     assert proc.returncode != 0
     assert "first_year" in proc.stdout + proc.stderr
+
+
+def test_arithmetic_codes_are_parser_codes_of_the_tables_own_sums():
+    """dim_report.arithmetic_ok keys on the macro arithmetic_finding_codes: each is a parser code, and
+    they are the parser's arithmetic checks (ingest.parser.findings check_t3 / check_t4). The parser
+    files them as warnings, which is why the flag keys on the codes and not on a severity."""
+    import inspect
+    import re
+
+    from ingest.parser import findings
+
+    text = (DBT_DIR / "macros" / "metrics.sql").read_text(encoding="utf-8")
+    body = text.split("macro arithmetic_finding_codes()", 1)[1].split("endmacro", 1)[0]
+    codes = set(re.findall(r"'([A-Z0-9_]+)'", body))
+    raised = set(
+        re.findall(
+            r'"([A-Z][A-Z0-9]*_[A-Z0-9_]+)"',
+            inspect.getsource(findings.check_t3) + inspect.getsource(findings.check_t4),
+        )
+    )
+    assert codes == raised == {"T3_COLUMN_BALANCE", "T3_OUTCOME_SUM", "T3_ROW_SUM", "T4_TOTAL"}
+    assert {findings.CODES[c][0] for c in codes} == {"warning"}

@@ -244,6 +244,7 @@ def _fact_rows(
 ) -> pd.DataFrame:
     c = cells[cells.table_name == table].rename(columns=rename | {"value": measure})
     c = c.merge(reports[["report_id", "agency_id", "path"]], on="report_id")
+    c["is_primary"], c["arithmetic_ok"] = True, True  # dim_report's flags of the row's report
     return c.drop(columns=["table_name"]).reset_index(drop=True)
 
 
@@ -282,6 +283,26 @@ def fct_report_findings_frame() -> pd.DataFrame:
     return f
 
 
+MART_FIGURES = (
+    "requests_new",
+    "requests_carried_over",
+    "requests_total_processed",
+    "requests_carried_forward",
+    "granted",
+    "partially_granted",
+    "denied",
+    "unable",
+    "rejected",
+    "other_processed",
+    "reconsideration_total",
+    "reconsideration_corrected",
+    "reconsideration_pending",
+    "litigation_total",
+    "litigation_corrected",
+    "litigation_pending",
+)
+
+
 def mart_agency_year_frame() -> pd.DataFrame:
     rows = []
     for rid, year, agency in REPORTS:
@@ -314,10 +335,17 @@ def mart_agency_year_frame() -> pd.DataFrame:
                 "denial_rate": denied / total,
                 "reconsideration_total": 2,
                 "reconsideration_corrected": 1,
+                "reconsideration_pending": 0,
                 "reconsideration_correction_rate": 0.5,
+                "reconsideration_decided_correction_rate": 0.5,
                 "litigation_total": 0,
                 "litigation_corrected": 0,
+                "litigation_pending": 0,
                 "litigation_correction_rate": None,
+                "litigation_decided_correction_rate": None,
+                # every figure printed in the report's table (a report without one would say 'prose')
+                **{f"{figure}_source": "table" for figure in MART_FIGURES},
+                "arithmetic_ok": True,
                 "n_findings_error": 0,
                 "n_findings_warning": 1,
                 "n_findings_info": 1,

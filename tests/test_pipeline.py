@@ -1,7 +1,8 @@
 """The whole graph, for real: Dagster runs in process, dbt, Great Expectations and DuckDB.
 
-One session warehouse (tests/conftest.py `pipeline`): the 5 seed reports, 24 generated ones, a
-binary file, a report without a year and a duplicate copy of a seed, materialized for 2020-2022 in
+One session warehouse (tests/conftest.py `pipeline`): the 5 seed reports, 24 generated ones, the
+2020 report of seed 001's bureau, a binary file, a report without a year and a duplicate copy of a
+seed, materialized for 2020-2022 in
 one run (the way a single-run backfill of that range runs). SQL on the DuckDB file then checks the
 seed values exactly.
 """
@@ -150,6 +151,41 @@ def test_chizhou_2020_is_2019_format_with_other_total(pipeline: Pipeline):
         [report[0]],
     )
     assert others == [("other_total",)]
+
+
+# --- summing the facts ----------------------------------------------------------------------------
+def test_a_naive_sum_over_primary_reports_is_the_marts_figure(pipeline: Pipeline):
+    """The facts' warning, checked: filtered on is_primary and on the applicant columns (not the
+    printed total), a plain sum gives mart_agency_year's figure for every agency-year whose report
+    adds up; the printed total column alone gives it for every agency-year with a table."""
+    rows = pipeline.query(
+        """with facts as (
+               select agency_id, report_year,
+                      sum(requests) filter (where applicant_type <> 'total') as by_applicant,
+                      sum(requests) filter (where applicant_type = 'total') as printed_total,
+                      bool_and(arithmetic_ok) as arithmetic_ok
+               from marts.fct_requests
+               where is_primary and stage = 'new_received'
+               group by all
+           )
+           select m.requests_new, m.requests_new_source, f.by_applicant, f.printed_total, f.arithmetic_ok,
+                  m.arithmetic_ok
+           from marts.mart_agency_year as m
+           left join facts as f using (agency_id, report_year)"""
+    )
+    assert len(rows) >= 25
+    table = [r for r in rows if r[1] == "table"]
+    assert len(table) >= 20 and all(r[0] == r[3] for r in table)
+    assert all(r[0] == r[2] for r in table if r[4])
+    assert all(r[4] == r[5] for r in table)  # the fact rows carry the report's flag the mart has
+    # the prose figures are the mart's own: no fact row stands behind them
+    prose = [r for r in rows if r[1] == "prose"]
+    assert prose and all(r[3] is None for r in prose)
+    # every fact row of a report that is not its agency-year's primary is flagged, none is NULL
+    for fact in ("fct_requests", "fct_request_outcomes", "fct_litigation", "fct_proactive_disclosure"):
+        assert pipeline.query(
+            f"select count(*) from marts.{fact} where is_primary is null or arithmetic_ok is null"
+        ) == [(0,)], fact
 
 
 # --- quarantine, duplicates, reconciliation ------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import SEEDS, Pipeline, make_instance
+from conftest import SEEDS, Pipeline, make_instance, year_before
 from dagster import AssetKey
 
 import synth
@@ -350,7 +350,9 @@ def _disclosed(t3: dict) -> tuple[int, int]:
 def test_region_rollups_pool_sum_over_sum(built):
     """Hangzhou 2021 by hand: the emergency bureau (seed 001) disclosed 2 + 1 of 6; the two
     generated city bodies their truth's figures; the Binjiang service centre (a county body inside
-    Hangzhou) processed 0 and the civil-defence office printed no tables, so neither has a rate."""
+    Hangzhou) processed 0 and the civil-defence office printed no tables, so neither has a rate. The
+    civil-defence office's prose says it answered 9 requests: they count in the region's processed
+    requests, not in its rate (no outcome figures to go with them)."""
     wh = built.wh
     pairs = [(3, 6)] + [_disclosed(t["table3"]) for t in built.truths.values()]
     numerator, denominator = sum(n for n, _ in pairs), sum(d for _, d in pairs)
@@ -360,7 +362,7 @@ def test_region_rollups_pool_sum_over_sum(built):
                    parent_code, region_key)
            from marts.mart_region_year where level = 'prefecture' and region_code = '330100' and report_year = 2021"""
     )
-    assert row[:4] == (5, 5, denominator, numerator)
+    assert row[:4] == (5, 5, denominator + 9, numerator)
     assert row[4] == pytest.approx(numerator / denominator, abs=1e-12)
     assert row[5] == pytest.approx(sum(n / d for n, d in pairs) / len(pairs), abs=1e-12)
     assert row[4] != pytest.approx(row[5])  # pooled is not the mean of the agency rates
@@ -408,20 +410,6 @@ def test_peer_percentiles_keep_the_small_number_guard(built):
 
 
 # --- Dagster: rebuilding Y-1 alone refreshes Y's cross-year findings -----------------------------
-def _year_before(text: str, forward: int = 0, in_force: int = 6) -> str:
-    """Seed 001 (2021) as the same bureau's 2020 report: carrying `forward` natural-person requests
-    into 2021 (2021 carries over 0) and `in_force` normative documents in force (2021 prints 8 in
-    force after making 2 and repealing 0: in_force 6 agrees)."""
-    lines = text.replace("2021", "2020").replace("2022", "2021").split("\n")
-    i = next(k for k, line in enumerate(lines) if line.startswith("四、結轉下年度"))
-    values = [k for k in range(i + 1, len(lines)) if lines[k].strip().isdigit()][:7]
-    lines[values[0]] = lines[values[6]] = str(forward)
-    j = next(k for k, line in enumerate(lines) if line.strip() == "行政規範性文件")
-    numbers = [k for k in range(j + 1, len(lines)) if lines[k].strip().isdigit()][:3]
-    lines[numbers[2]] = str(in_force)
-    return "\n".join(lines)
-
-
 def _cross_year_findings(p: Pipeline, year: int) -> dict[str, str]:
     return dict(
         p.query(
@@ -455,7 +443,7 @@ def test_rebuilding_one_year_refreshes_the_next_years_cross_year_findings(tmp_pa
     land.mkdir(parents=True)
     text = next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8")
     (land / "yjglj_2021.txt").write_text(text, encoding="utf-8")
-    (land / "yjglj_2020.txt").write_text(_year_before(text), encoding="utf-8")
+    (land / "yjglj_2020.txt").write_text(year_before(text), encoding="utf-8")
     p.instance = make_instance(p.home)
 
     first = p.run("2020", "2021")
@@ -464,7 +452,7 @@ def test_rebuilding_one_year_refreshes_the_next_years_cross_year_findings(tmp_pa
     assert _check(first, "gx_cross_year").passed
 
     # the 2020 report is corrected upstream: it now carried 2 requests forward and had 8 in force
-    (land / "yjglj_2020.txt").write_text(_year_before(text, forward=2, in_force=8), encoding="utf-8")
+    (land / "yjglj_2020.txt").write_text(year_before(text, forward=2, in_force=8), encoding="utf-8")
     second = p.run("2020", "2020")  # only 2020 is rebuilt
     assert second.success
     found = _cross_year_findings(p, 2021)

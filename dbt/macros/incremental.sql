@@ -25,10 +25,35 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The shared body of the four cell-based facts: the cells of one printed table in the run's year
+    window, each with its report's agency, landing path and the two flags of dim_report the facts
+    carry (is_primary, arithmetic_ok). A fact selects from it and adds its own keys and measure. -#}
+{% macro report_cells(table_name) -%}
+    select
+        c.*,
+        r.agency_id,
+        r.path,
+        r.is_primary,
+        r.arithmetic_ok
+    from {{ ref('stg_parsed__cells') }} as c
+    left join {{ ref('dim_report') }} as r on c.report_id = r.report_id
+    where
+        c.table_name = '{{ table_name }}'
+        and {{ year_window('c.report_year') }}
+{%- endmacro %}
+
+{#- The two report flags every cell-based fact row carries (from report_cells): sum only rows that
+    are is_primary (one report per agency-year), and arithmetic_ok to leave out reports whose own
+    tables do not add up. -#}
+{% macro report_flags(cells='c') -%}
+    cast({{ cells }}.is_primary as boolean) as is_primary,
+    cast({{ cells }}.arithmetic_ok as boolean) as arithmetic_ok
+{%- endmacro %}
+
 {#- Provenance columns every cell-based fact row keeps: the report's landing path and where the
-    number was read (table/row/column of the HTML grid or line of the text), as printed. -#}
-{% macro provenance_columns(cells='c', reports='r') -%}
-    cast({{ reports }}.path as varchar) as path,
+    number was read (table/row/column of the grid or line of the text), as printed. -#}
+{% macro provenance_columns(cells='c') -%}
+    cast({{ cells }}.path as varchar) as path,
     cast({{ cells }}.src as varchar) as src,
     cast({{ cells }}.src_table as integer) as src_table,
     cast({{ cells }}.src_row as integer) as src_row,

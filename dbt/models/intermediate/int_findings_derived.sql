@@ -7,6 +7,10 @@
 --        differs from the agency's in_force of the year before + this year's made - repealed.
 --   1003 REGION_UNRESOLVED (warning), 1004 REGION_NOT_IN_YEAR (warning), 1005 REGION_CONFLICT
 --        (info): from the region ingest.regions resolved for the report.
+--   1006 NARRATIVE_FIGURE_MISMATCH (warning): a figure the prose states differs from the report's
+--        own table, for the three prose figures mart_agency_year can use that the parser's
+--        NARRATIVE_MISMATCH does not compare (requests_answered vs total_processed,
+--        reconsideration_corrected, litigation_lost vs the litigation proceedings' corrected).
 -- Cross-year rules compare the reports int_reports_ranked picks for the agency (the agency key, so
 -- a renamed body is compared with itself) in two consecutive years; cells printed empty are NULL
 -- and not compared. A finding sits on the later year: rebuilding year Y-1 changes year Y's, which
@@ -193,6 +197,76 @@ region_findings as (
         'region: ' || region_code || ' kept; ' || region_conflicts as message
     from reports
     where region_conflicts is not null
+),
+
+-- prose vs the report's own table: the table's side of each prose figure the parser does not
+-- compare (its NARRATIVE_MISMATCH covers requests_received, reconsideration_total, litigation_total).
+-- The cells are named as the rule's operands, as the parser's check names them.
+table_figures as (
+    select
+        report_id,
+        'requests_total_processed' as figure,
+        'table3' as table_name,
+        max(value) as value,
+        '"total_processed.total"' as cells
+    from {{ ref('stg_parsed__cells') }}
+    where table_name = 'table3' and row_key = 'total_processed' and column_key = 'total'
+    group by report_id
+    union all
+    select
+        report_id,
+        'reconsideration_corrected' as figure,
+        'table4' as table_name,
+        max(value) as value,
+        '"reconsideration.corrected"' as cells
+    from {{ ref('stg_parsed__cells') }}
+    where table_name = 'table4' and row_key = 'reconsideration' and column_key = 'corrected'
+    group by report_id
+    union all
+    select
+        report_id,
+        'litigation_corrected' as figure,
+        'table4' as table_name,
+        -- both proceedings printed, as the parser's litigation_total check requires
+        case when count(value) = 2 then sum(value) end as value,
+        '"litigation_direct.corrected", "litigation_after_reconsideration.corrected"' as cells
+    from {{ ref('stg_parsed__cells') }}
+    where
+        table_name = 'table4'
+        and row_key in ('litigation_direct', 'litigation_after_reconsideration')
+        and column_key = 'corrected'
+    group by report_id
+),
+
+narrative_differences as (
+    select
+        p.report_id,
+        p.report_year,
+        p.figure,
+        t.table_name,
+        t.cells,
+        p.narrative_key || ' = ' || cast(cast(p.value as bigint) as varchar) || ' in the prose, '
+        || cast(cast(t.value as bigint) as varchar) || ' in ' || t.table_name
+        || ' (' || replace(t.cells, '"', '') || ')' as difference
+    from {{ ref('int_narrative_figures') }} as p
+    inner join table_figures as t on p.report_id = t.report_id and p.figure = t.figure
+    where t.value is not null and p.value <> t.value
+),
+
+narrative_findings as (
+    select
+        d.report_id,
+        r.agency_id,
+        d.report_year,
+        1006 as finding_no,
+        'NARRATIVE_FIGURE_MISMATCH' as code,
+        'warning' as severity,
+        'prose vs table: ' || string_agg(d.difference, '; ' order by d.figure) as message,
+        case when count(distinct d.table_name) = 1 then min(d.table_name) end as table_name,
+        '[' || string_agg(d.cells, ', ' order by d.figure) || ']' as cells
+    from narrative_differences as d
+    left join {{ ref('stg_parsed__reports') }} as r on d.report_id = r.report_id
+    group by d.report_id, r.agency_id, d.report_year
 )
 
 select
@@ -230,3 +304,15 @@ select
     cast(null as varchar) as table_name,
     cast(null as varchar) as cells
 from region_findings
+union all
+select
+    report_id,
+    agency_id,
+    cast(report_year as integer) as report_year,
+    cast(finding_no as integer) as finding_no,
+    code,
+    severity,
+    message,
+    table_name,
+    cells
+from narrative_findings

@@ -1,6 +1,6 @@
 -- Where an agency-year stands among its peers: the agency-years of the same year, agency_type and
 -- province. A rate is given only when its denominator reaches var('small_number_guard') (30):
--- the disclosure rate needs 30 processed requests, a correction rate 30 decided cases; a rate under
+-- the disclosure rate needs 30 processed requests, a correction rate 30 cases (its total); a rate under
 -- the guard is NULL and has no percentile. The percentile is the rate's percent rank (0 lowest,
 -- 100 highest, ties share one) among the peers that pass the guard, NULL when there is no other.
 with agency_years as (

@@ -2,7 +2,10 @@
 -- (its province, its prefecture, its county-level division), so a prefecture's row includes its
 -- counties' agencies and a province's row everything inside it. An agency-year whose province is
 -- unknown counts in the province-level row `unknown` only, so the province rows of a year add up to
--- the whole year. Rates are pooled (sum over sum), not means of agency rates: see the yml.
+-- the whole year. Rates are pooled: the rate macros of macros/metrics.sql (the same formulas as
+-- mart_agency_year) applied to the sums of the agency-years whose own rate is defined, not means of
+-- agency rates (given beside them as mean_agency_*): see the yml. Figures a report's prose states
+-- (mart_agency_year's *_source = 'prose') count in the sums like printed ones.
 with agency_years as (
     select *
     from {{ ref('mart_agency_year') }}
@@ -57,13 +60,17 @@ rolled as (
         sum(other_processed) as other_processed,
         sum(reconsideration_total) as reconsideration_total,
         sum(reconsideration_corrected) as reconsideration_corrected,
+        sum(reconsideration_pending) as reconsideration_pending,
         sum(litigation_total) as litigation_total,
         sum(litigation_corrected) as litigation_corrected,
-        -- each pooled rate sums numerator and denominator over the agency-years whose own rate is
-        -- defined (both printed, denominator > 0), so one unreadable cell does not bias it
-        sum(granted + partially_granted) filter (where disclosure_rate is not null) as disclosed_pooled,
+        sum(litigation_pending) as litigation_pending,
+        -- each pooled rate sums its numerator's and denominator's figures over the agency-years
+        -- whose own rate is defined (all its figures given, denominator > 0), so one unreadable cell
+        -- does not bias it
+        sum(granted) filter (where disclosure_rate is not null) as granted_for_disclosure,
+        sum(partially_granted) filter (where disclosure_rate is not null) as partially_granted_for_disclosure,
         sum(requests_total_processed) filter (where disclosure_rate is not null) as processed_for_disclosure,
-        sum(denied) filter (where denial_rate is not null) as denied_pooled,
+        sum(denied) filter (where denial_rate is not null) as denied_for_denial,
         sum(requests_total_processed) filter (where denial_rate is not null) as processed_for_denial,
         sum(reconsideration_corrected) filter (
             where reconsideration_correction_rate is not null
@@ -71,8 +78,27 @@ rolled as (
         sum(reconsideration_total) filter (
             where reconsideration_correction_rate is not null
         ) as reconsideration_total_pooled,
+        sum(reconsideration_corrected) filter (
+            where reconsideration_decided_correction_rate is not null
+        ) as reconsideration_corrected_decided,
+        sum(reconsideration_total) filter (
+            where reconsideration_decided_correction_rate is not null
+        ) as reconsideration_total_decided,
+        sum(reconsideration_pending) filter (
+            where reconsideration_decided_correction_rate is not null
+        ) as reconsideration_pending_decided,
         sum(litigation_corrected) filter (where litigation_correction_rate is not null) as litigation_corrected_pooled,
         sum(litigation_total) filter (where litigation_correction_rate is not null) as litigation_total_pooled,
+        sum(litigation_corrected) filter (
+            where litigation_decided_correction_rate is not null
+        ) as litigation_corrected_decided,
+        sum(litigation_total) filter (
+            where litigation_decided_correction_rate is not null
+        ) as litigation_total_decided,
+        sum(litigation_pending) filter (
+            where litigation_decided_correction_rate is not null
+        ) as litigation_pending_decided,
+        count(*) filter (where not arithmetic_ok) as agencies_arithmetic_failed,
         count(disclosure_rate) as agencies_with_disclosure_rate,
         avg(disclosure_rate) as mean_agency_disclosure_rate,
         avg(denial_rate) as mean_agency_denial_rate,
@@ -126,14 +152,25 @@ select
     cast(r.other_processed as integer) as other_processed,
     cast(r.reconsideration_total as integer) as reconsideration_total,
     cast(r.reconsideration_corrected as integer) as reconsideration_corrected,
+    cast(r.reconsideration_pending as integer) as reconsideration_pending,
     cast(r.litigation_total as integer) as litigation_total,
     cast(r.litigation_corrected as integer) as litigation_corrected,
-    cast({{ safe_ratio('r.disclosed_pooled', 'r.processed_for_disclosure') }} as double) as disclosure_rate,
-    cast({{ safe_ratio('r.denied_pooled', 'r.processed_for_denial') }} as double) as denial_rate,
-    cast({{ safe_ratio('r.reconsideration_corrected_pooled', 'r.reconsideration_total_pooled') }} as double)
+    cast(r.litigation_pending as integer) as litigation_pending,
+    cast({{ disclosure_rate(
+        'r.granted_for_disclosure', 'r.partially_granted_for_disclosure', 'r.processed_for_disclosure'
+    ) }} as double) as disclosure_rate,
+    cast({{ denial_rate('r.denied_for_denial', 'r.processed_for_denial') }} as double) as denial_rate,
+    cast({{ correction_rate('r.reconsideration_corrected_pooled', 'r.reconsideration_total_pooled') }} as double)
         as reconsideration_correction_rate,
-    cast({{ safe_ratio('r.litigation_corrected_pooled', 'r.litigation_total_pooled') }} as double)
+    cast({{ decided_correction_rate(
+        'r.reconsideration_corrected_decided', 'r.reconsideration_total_decided', 'r.reconsideration_pending_decided'
+    ) }} as double) as reconsideration_decided_correction_rate,
+    cast({{ correction_rate('r.litigation_corrected_pooled', 'r.litigation_total_pooled') }} as double)
         as litigation_correction_rate,
+    cast({{ decided_correction_rate(
+        'r.litigation_corrected_decided', 'r.litigation_total_decided', 'r.litigation_pending_decided'
+    ) }} as double) as litigation_decided_correction_rate,
+    cast(r.agencies_arithmetic_failed as integer) as agencies_arithmetic_failed,
     cast(r.agencies_with_disclosure_rate as integer) as agencies_with_disclosure_rate,
     cast(r.mean_agency_disclosure_rate as double) as mean_agency_disclosure_rate,
     cast(r.mean_agency_denial_rate as double) as mean_agency_denial_rate,

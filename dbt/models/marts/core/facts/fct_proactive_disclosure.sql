@@ -1,27 +1,15 @@
 -- Table 2, one year window at a time.
 with cells as (
-    select *
-    from {{ ref('stg_parsed__cells') }}
-    where
-        table_name = 'table2'
-        and {{ year_window() }}
-),
-
-reports as (
-    select
-        report_id,
-        agency_id,
-        path
-    from {{ ref('stg_parsed__reports') }}
+    {{ report_cells('table2') }}
 )
 
 select
     cast(c.report_id as varchar) as report_id,
-    cast(r.agency_id as varchar) as agency_id,
+    cast(c.agency_id as varchar) as agency_id,
     cast(c.report_year as integer) as report_year,
     cast(c.row_key as varchar) as item,
     cast(c.column_key as varchar) as measure,
     cast(c.value as double) as value,
-    {{ provenance_columns('c', 'r') }}
+    {{ report_flags('c') }},
+    {{ provenance_columns('c') }}
 from cells as c
-left join reports as r on c.report_id = r.report_id
