@@ -6,6 +6,7 @@ import datetime as dt
 
 from dagster import (
     AssetKey,
+    BackfillPolicy,
     DefaultScheduleStatus,
     Definitions,
     PartitionKeyRange,
@@ -36,15 +37,20 @@ def test_one_yearly_partitions_definition_2008_to_last_complete_year():
     keys = yearly_partitions.get_partition_keys()
     assert keys[0] == "2008"
     assert keys[-1] == str(dt.date.today().year - 1) == str(last_complete_year())
+
+
+def test_every_asset_shares_the_partitions_and_the_single_run_policy():
+    """Dagster's asset backfill puts two assets in one run only when they have the same partitions
+    definition and backfill policy: one unpartitioned asset (the raw step, a seed) upstream of the
+    rest split a UI backfill into runs queued one behind the other. Every asset shares both, so a
+    backfill of a year range over the whole graph is one run."""
     graph = defs.resolve_asset_graph()
-    partitioned = [
-        graph.get(k)
-        for k in graph.get_all_asset_keys()
-        if graph.get(k).is_materializable and graph.get(k).partitions_def is not None
-    ]
-    assert len(partitioned) > 10
-    assert all(node.partitions_def == yearly_partitions for node in partitioned)
-    assert graph.get(AssetKey("raw_reports")).partitions_def is None
+    nodes = [graph.get(k) for k in graph.get_all_asset_keys() if graph.get(k).is_materializable]
+    assert len(nodes) > 40
+    for node in nodes:
+        assert node.partitions_def == yearly_partitions, node.key
+        assert node.backfill_policy == BackfillPolicy.single_run(), node.key
+    assert defs.resolve_job_def("warehouse_job").backfill_policy == BackfillPolicy.single_run()
 
 
 def test_dbt_vars_is_a_pure_function_of_the_partition_range():
