@@ -20,7 +20,7 @@ PUBLISHED_WAREHOUSE = AssetKey("published_warehouse")
 @asset(
     key=PUBLISHED_WAREHOUSE,
     deps=sorted(dbt_core_models.keys | dbt_reporting_models.keys, key=lambda k: k.to_user_string()),
-    group_name="marts",
+    group_name="published",
     kinds={"duckdb"},
     partitions_def=yearly_partitions,
     backfill_policy=BackfillPolicy.single_run(),
