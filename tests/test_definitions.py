@@ -269,3 +269,29 @@ def test_every_check_says_in_one_line_what_it_asserts():
     )
     assert spec.description == "Every stage of fct_requests is in dim_stage.stage (nulls aside)."
     assert spec.blocking
+
+
+def test_publishing_depends_on_what_it_publishes_and_every_gate_stops_it():
+    """published_warehouse reads the marts (the file holds nothing else): a dependency on each of
+    them, not on the working layers; and the step of every blocking check is upstream of the
+    publish step in the job, so a failing gate or dbt test anywhere stops publishing."""
+    from dagster_project.assets.publish import PUBLISHED_WAREHOUSE
+
+    graph = defs.resolve_asset_graph()
+    marts = {k for k in dbt_core_models.keys | dbt_reporting_models.keys if k.path[0] == "marts"}
+    assert graph.get(PUBLISHED_WAREHOUSE).parent_keys == marts and len(marts) > 15
+
+    job = defs.resolve_job_def("warehouse_job")
+    deps = job.graph.dependency_structure
+    closure, todo = set(), ["published_warehouse"]
+    while todo:
+        for outs in deps.input_to_upstream_outputs_for_node(todo.pop()).values():
+            for out in outs:
+                if out.node.name not in closure:
+                    closure.add(out.node.name)
+                    todo.append(out.node.name)
+    node_of_check = {key: d.node_def.name for d in [*defs.assets, *defs.asset_checks] for key in d.check_keys}
+    blocking = [k for k in graph.asset_check_keys if graph.get_check_spec(k).blocking]
+    assert len(blocking) > 200
+    for check in blocking:
+        assert node_of_check[check] in closure, check
