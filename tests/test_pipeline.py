@@ -9,7 +9,6 @@ seed values exactly.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -343,7 +342,7 @@ def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_pa
 # --- sensor ---------------------------------------------------------------------------------------
 def test_landing_sensor_requests_the_changed_years(tmp_path):
     from dagster_project.sensors import landing_sensor
-    from ingest import landing
+    from ingest import changes, landing
 
     root = tmp_path / "data"
     seeds = root / "landing" / "seeds"
@@ -376,5 +375,5 @@ def test_landing_sensor_requests_the_changed_years(tmp_path):
         os.utime(seeds / "new_2022.txt", ns=(1, 1))  # touched, same bytes
         keys, cursor = tick(cursor)
         assert keys == []
-        state = json.loads(cursor)
+        state = changes.load_state(root, cursor)  # the cursor names the state kept under data/sensor/
         assert state["seeds/new_2022.txt"][3] == 2022
