@@ -462,9 +462,7 @@ def offending_rows(failures: list[dict], frame: pd.DataFrame, limit: int = 50) -
                 continue
             row = frame.loc[label]
             where = {c: _jsonable(row[c]) for c in WHERE_COLUMNS if c in frame.columns}
-            cell = ", ".join(
-                f"{c}={_jsonable(row[c])}" for c in CELL_COLUMNS if c in frame.columns and pd.notna(row[c])
-            )
+            cell = _cell(row, frame.columns)
             records.append(
                 {
                     "rule": f["rule"],
@@ -482,17 +480,28 @@ def offending_rows(failures: list[dict], frame: pd.DataFrame, limit: int = 50) -
     return pd.DataFrame.from_records(records, columns=OFFENDING_COLUMNS)
 
 
+def _cell(row: pd.Series, columns) -> str:
+    """Where in its report a row is: `table3 granted.total` for a cell (the form of a finding's
+    cells), else the key columns it has, `applicant_type=natural_person, stage=new_received`."""
+    known = {c: row[c] for c in CELL_COLUMNS if c in columns and pd.notna(row[c])}
+    if {"table_name", "row_key", "column_key"} <= known.keys():
+        head = f"{known.pop('table_name')} {known.pop('row_key')}.{known.pop('column_key')}"
+        return ", ".join([head, *(f"{c}={_jsonable(v)}" for c, v in known.items())])
+    return ", ".join(f"{c}={_jsonable(v)}" for c, v in known.items())
+
+
+# where first (a reader looks for the file and the agency), the long ids last
 OFFENDING_COLUMNS = [
-    "rule",
-    "severity",
     "report_year",
-    "report_id",
     "path",
     "agency",
-    "agency_id",
     "cell",
     "column",
     "value",
+    "rule",
+    "severity",
+    "report_id",
+    "agency_id",
 ]
 
 

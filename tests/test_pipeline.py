@@ -331,7 +331,8 @@ def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_pa
     assert offending.data["report_id"] == first["report_id"]
     assert offending.data["report_year"] == "2021"
     assert offending.data["path"] == report["path"] and offending.data["agency"] == report["agency_name"]
-    assert f"row_key={corrupt(table).column('row_key')[0]}" in offending.data["cell"]
+    bad = corrupt(table).slice(0, 1).to_pylist()[0]
+    assert offending.data["cell"] == f"{bad['table_name']} {bad['row_key']}.{bad['column_key']}"
     assert offending.data["value"] in ("-5.0", "no_such_row")
     assert materialized_keys(result) == set()
     started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
