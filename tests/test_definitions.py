@@ -215,3 +215,23 @@ def test_every_check_of_ours_says_in_one_line_what_it_protects():
     for spec in specs:
         assert spec.description and spec.description.startswith("Protects "), spec.name
         assert "\n" not in spec.description and len(spec.description) < 300, spec.name
+
+
+def test_one_code_location_for_dg_dagster_and_the_workspace_file():
+    """`dg dev` / `dg check defs` read [tool.dg], the `dagster` CLI [tool.dagster] or workspace.yaml:
+    the same module under the same name."""
+    import tomllib
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    tool = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    (entry,) = yaml.safe_load((root / "workspace.yaml").read_text(encoding="utf-8"))["load_from"]
+    locations = {
+        ("workspace.yaml", entry["python_module"]["module_name"], entry["python_module"]["location_name"]),
+        ("tool.dagster", tool["dagster"]["module_name"], tool["dagster"]["code_location_name"]),
+        ("tool.dg", tool["dg"]["project"]["code_location_target_module"], tool["dg"]["project"]["code_location_name"]),
+    }
+    assert {(module, name) for _, module, name in locations} == {("dagster_project.definitions", "ogi_warehouse")}
+    assert tool["dg"]["directory_type"] == "project" and tool["dg"]["project"]["root_module"] == "dagster_project"
