@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Data Docs server: cannot listen on {HOST}:{args.port} ({exc}); set {PORT_ENV}", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # a background job of a non-interactive shell (the Makefile's) starts with SIGINT ignored: take it
+    # back, so Ctrl-C in the terminal of `make dev` stops this server with the UI
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"Data Docs: http://{HOST}:{server.server_address[1]}/{INDEX} (serving {directory})", flush=True)
     try:
         server.serve_forever()
