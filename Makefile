@@ -7,12 +7,16 @@ STAMP  := $(VENV)/.installed-stamp
 export OGI_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# what activating the venv does (dg compares it with the project's .venv and warns when they differ)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export DAGSTER_DISABLE_TELEMETRY = 1
 export DO_NOT_TRACK = 1
 
 SAMPLE_N    ?= 300
 SAMPLE_SEED ?= 20240101
 SAMPLE_YEARS ?= 2019-2024
+DEV_PORT ?= 3000
+export OGI_DOCS_PORT ?= 3001
 
 .PHONY: run test test-fast lint dev docs bench bench-e2e fuzz install manifest sample dagster-home clean
 
@@ -50,16 +54,20 @@ lint: install
 
 # Everything CI runs: lint, the definitions, then every test (the slow ones are marked `slow`).
 test: lint manifest dagster-home
-	$(BIN)/dagster definitions validate -w workspace.yaml
+	$(BIN)/dg check defs
 	$(BIN)/python -m pytest --durations=15
 
 # The development loop: parser, GX, pure functions; no dbt or Dagster runs, 200 round-trip examples.
 test-fast: manifest
 	OGI_ROUNDTRIP_EXAMPLES=200 $(BIN)/python -m pytest -m "not slow" -q --durations=5
 
-# The Dagster UI on http://127.0.0.1:3000 (local only).
+# The Dagster UI on http://127.0.0.1:3000 and the Data Docs on http://127.0.0.1:3001 (local only;
+# DEV_PORT, OGI_DOCS_PORT). `dg dev` reads the project from [tool.dg] in pyproject.toml; the docs
+# server starts before the UI and is stopped when the UI exits.
 dev: manifest dagster-home
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+	@$(BIN)/python -m dagster_project.docs_server & docs=$$!; \
+	trap 'kill $$docs 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/dg dev -h 127.0.0.1 -p $(DEV_PORT)
 
 # The dbt docs site as one static page, data/docs/dbt/index.html (beside the GX Data Docs in
 # data/docs/gx/): models, columns (English and Chinese), lineage, the published marts' catalog. Offline.
@@ -80,4 +88,4 @@ fuzz: install
 	$(BIN)/python -m synth.fuzz --n $(FUZZ_N) --seed 1
 
 clean:
-	rm -rf dbt/target dbt/logs .dagster_home data/raw data/parsed data/docs data/export data/synth data/warehouse.duckdb
+	rm -rf dbt/target dbt/logs .dagster_home data/raw data/parsed data/docs data/export data/synth data/sensor data/warehouse.duckdb

@@ -1,8 +1,11 @@
 """Landing sensor: watch data/landing/ and request a run for each year whose files changed.
 
-The cursor is the landing state ({path: [mtime_ns, size, sha256, year]}); a file is read only when
-its mtime or size moved. With no cursor yet, the state the raw index recorded is the baseline, so
-turning the sensor on after `make run` does not rebuild everything.
+The landing state ({path: [mtime_ns, size, sha256, year]}; a file is read only when its mtime or size
+moved) lives in a file under data/sensor/landing/ (`ingest.changes.save_state`); the cursor is its
+version, 32 hex digits, so the sensor page shows a short cursor however many files landed. With no
+cursor yet, or when the file it names is gone, the state the raw index recorded is the baseline, so
+turning the sensor on after `make run` does not rebuild everything. A cursor written before the state
+moved to a file (the state itself, as JSON) is read once as it is.
 """
 
 import json
@@ -39,6 +42,16 @@ def landing_run_requests(previous: dict, data_root) -> tuple[list[RunRequest], d
     return requests, diff.state, diff
 
 
+def previous_state(cursor: str | None, data_root) -> dict | None:
+    """The state a cursor points at: the raw index's without a cursor, the state file it names, the
+    cursor itself when it is an old-style JSON state; None when the file it names is gone."""
+    if not cursor:
+        return changes.state_from_index(data_root)
+    if cursor.lstrip().startswith("{"):
+        return json.loads(cursor)
+    return changes.load_state(data_root, cursor)
+
+
 @sensor(
     name="landing_sensor",
     job=warehouse_job,
@@ -49,9 +62,12 @@ def landing_run_requests(previous: dict, data_root) -> tuple[list[RunRequest], d
 )
 def landing_sensor(context: SensorEvaluationContext):
     root = landing.default_data_root()
-    previous = json.loads(context.cursor) if context.cursor else changes.state_from_index(root)
+    previous = previous_state(context.cursor, root)
+    if previous is None:
+        context.log.warning(f"the landing state {context.cursor!r} is gone; starting from the raw index")
+        previous = changes.state_from_index(root)
     requests, state, diff = landing_run_requests(previous, root)
-    cursor = json.dumps(state, sort_keys=True, separators=(",", ":"))
+    cursor = changes.save_state(root, state)
     if not requests:
         return SensorResult(skip_reason=SkipReason("no landing file changed"), cursor=cursor)
     context.log.info(f"changed: {diff.changed_paths[:20]} -> years {sorted(diff.years)}")

@@ -13,6 +13,8 @@ from expectations._common import SuiteSpec
 from expectations.schemas import DbtContract
 
 TABLE = "fct_litigation"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the reporting marts and the published file from table-4 case counts that are negative or not whole numbers"
 SCHEMA = DbtContract(TABLE)
 
 

@@ -14,6 +14,8 @@ from expectations._common import TABLE2_ITEM_MEASURES, WARN, SuiteSpec, not_sign
 from expectations.schemas import DbtContract
 
 TABLE = "fct_proactive_disclosure"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the reporting marts and the published file from table-2 values that are negative outside the change measure"
 SCHEMA = DbtContract(TABLE)
 
 

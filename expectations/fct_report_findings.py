@@ -15,6 +15,8 @@ from expectations._common import FINDING_ID_RE, JSON_LIST_RE, TABLE_NAMES, WAREH
 from expectations.schemas import DbtContract
 
 TABLE = "fct_report_findings"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the reporting marts and the published file from findings with an unknown code, a malformed finding_id or a missing path"
 SCHEMA = DbtContract(TABLE)
 
 

@@ -15,6 +15,8 @@ from expectations.schemas import DbtContract
 from ingest.parser import labels
 
 TABLE = "fct_request_outcomes"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the reporting marts and the published file from table-3 outcome counts that are negative or filed under the wrong outcome group"
 SCHEMA = DbtContract(TABLE)
 
 

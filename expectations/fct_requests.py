@@ -13,6 +13,8 @@ from expectations._common import SuiteSpec
 from expectations.schemas import DbtContract
 
 TABLE = "fct_requests"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the reporting marts and the published file from table-3 stage counts that are negative or of a year outside the calendar"
 SCHEMA = DbtContract(TABLE)
 
 

@@ -14,6 +14,8 @@ from expectations._common import WARN, SuiteSpec
 from expectations.schemas import DbtContract
 
 TABLE = "mart_agency_year"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the published mart_agency_year from negative counts and years outside the calendar (rates outside [0, 1] and missing agency names only warn)"
 SCHEMA = DbtContract(TABLE)
 NOT_COUNTS = ("report_year", "n_reports")
 

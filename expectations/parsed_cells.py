@@ -19,6 +19,8 @@ from expectations._common import (
 from expectations.schemas import ParquetSchema
 
 TABLE = "parsed_cells"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the facts dbt builds from the cells: each cell once per report, on a known table, row and column key, with a count that is not negative (only table 2's change may be)"
 SCHEMA = ParquetSchema("cells")
 
 

@@ -11,6 +11,8 @@ from expectations._common import FINDING_CODES, FINDING_SEVERITIES, JSON_LIST_RE
 from expectations.schemas import ParquetSchema
 
 TABLE = "parsed_findings"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "fct_report_findings from findings with an unknown code or severity, a duplicate number or a cells field that is not a JSON list"
 SCHEMA = ParquetSchema("findings")
 
 

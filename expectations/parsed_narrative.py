@@ -11,6 +11,8 @@ from expectations._common import NARRATIVE_KEYS, SuiteSpec
 from expectations.schemas import ParquetSchema
 
 TABLE = "parsed_narrative"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "the prose figures: one value per report and known key, never negative"
 SCHEMA = ParquetSchema("narrative")
 
 

@@ -15,6 +15,8 @@ from expectations.schemas import ParquetSchema
 from ingest import calendar
 
 TABLE = "parsed_reports"
+# what the gate on this table protects: one line, the Dagster check's description
+PROTECTS = "dbt and every later table from a parsed report without a valid id, a year in the calendar, a known format generation or an agency key of 32 hex digits"
 SCHEMA = ParquetSchema("reports")
 
 

@@ -4,6 +4,7 @@
     outcome = validate("parsed_cells", df, docs_dir="data/docs/gx")
     outcome.success_error   # False: an ERROR rule failed -> block downstream
     outcome.to_metadata()   # JSON-able dict for Dagster metadata
+    offending_rows(outcome, df)   # the rows each failed rule found, with their report and cell
 
 One ephemeral GX context per process (and per Data Docs folder) is built on first use and reused,
 so validating one partition costs only the validation itself. Progress bars and analytics are off.
@@ -43,12 +44,31 @@ from expectations import SCHEMAS, SUITES
 from expectations._common import ERROR, WARN
 from expectations.schemas import ManifestMissing
 
-RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 5}
+# COMPLETE: every failed row-level rule lists the index of each row it found (`unexpected_index_list`),
+# so a failure can name its reports and the years it touches; the sample stays 5 values.
+RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 5, "return_unexpected_index_query": False}
 SITE_NAME = "ogi"
 DATASOURCE = "ogi_pandas"
 RESULTS_SUBDIR = ".gx_results"
 INDEX_LIMIT = 300  # validation results listed on the index page (newest first)
 SAMPLE_SIZE = 5
+# Columns that say where an offending row is, in this order when a frame has them: the report,
+# then the cell or key inside it (parsed cells, facts, findings, narrative keys).
+WHERE_COLUMNS = ("report_year", "report_id", "path", "agency_name", "agency_id")
+CELL_COLUMNS = (
+    "table_name",
+    "row_key",
+    "column_key",
+    "applicant_type",
+    "stage",
+    "outcome",
+    "proceeding",
+    "result",
+    "item",
+    "measure",
+    "key",
+    "finding_no",
+)
 
 
 # --- outcome -----------------------------------------------------------------------------------
@@ -57,6 +77,9 @@ class Outcome:
     table: str
     success_error: bool  # every ERROR-level expectation passed (the blocking verdict)
     success_all: bool  # every expectation passed, WARN included
+    # one dict per failed expectation: rule, severity, expectation, column, unexpected_count, sample,
+    # [condition], and `rows`: the frame's index labels of the rows it found (None for a rule on the
+    # whole table: columns, types, row counts, distributions); `rows` never reaches the metadata
     failures: list[dict] = field(default_factory=list)
     statistics: dict = field(default_factory=dict)
     data_docs: str | None = None  # URL of this validation's Data Docs page, when written
@@ -78,15 +101,19 @@ class Outcome:
             "n_error_failures": len(self.error_failures),
             "n_warn_failures": len(self.warn_failures),
             "failed_rules": ", ".join(f"{f['rule']} ({f['severity']})" for f in self.failures) or "none",
-            "failures": _jsonable(self.failures),
+            "failures": _jsonable(self.public_failures()),
             "statistics": _jsonable(self.statistics),
         }
         if self.data_docs:
             md["data_docs"] = self.data_docs
         return md
 
+    def public_failures(self) -> list[dict]:
+        """The failures without their row indices (bounded: what metadata and JSON show)."""
+        return [{k: v for k, v in f.items() if k != "rows"} for f in self.failures]
+
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        return _jsonable({**asdict(self), "failures": self.public_failures()})
 
     def __str__(self) -> str:
         st = self.statistics
@@ -358,6 +385,7 @@ def _outcome(table: str, frame: pd.DataFrame, result, seconds: float, docs_url: 
         cfg = res.expectation_config
         meta = cfg.meta or {}
         r = res.result or {}
+        rows = r.get("unexpected_index_list")
         failures.append(
             {
                 "rule": meta.get("rule", cfg.type),
@@ -366,6 +394,7 @@ def _outcome(table: str, frame: pd.DataFrame, result, seconds: float, docs_url: 
                 "column": _column_of(cfg.kwargs),
                 "unexpected_count": r.get("unexpected_count"),
                 "sample": _jsonable(_sample(res)),
+                "rows": list(rows) if isinstance(rows, list) else None,
             }
         )
         condition = _condition_of(cfg.kwargs)
@@ -388,6 +417,92 @@ def _outcome(table: str, frame: pd.DataFrame, result, seconds: float, docs_url: 
         statistics=_jsonable(stats),
         data_docs=docs_url,
     )
+
+
+# --- where the failures are --------------------------------------------------------------------
+def failures_by_partition(
+    outcome: Outcome, partition_of_row: pd.Series, partitions: list, frame: pd.DataFrame | None = None
+) -> dict[Any, list[dict]]:
+    """Each partition's share of the failures: a row-level rule fails the partitions of the rows it
+    found (its `rows` and `unexpected_count` narrowed to them, and its `sample` too when `frame`, the
+    validated frame, is given); a rule on the whole table (no rows) fails every partition, and so
+    does a row whose partition is not one of `partitions`.
+
+    `partition_of_row` maps the validated frame's index labels (unique) to a partition.
+    """
+    out: dict[Any, list[dict]] = {p: [] for p in partitions}
+    for f in outcome.failures:
+        rows = f.get("rows")
+        if rows is None:
+            for p in partitions:
+                out[p].append(dict(f))
+            continue
+        of_row = partition_of_row.reindex(rows)
+        for p in partitions:
+            mine = [r for r, q in zip(rows, of_row) if q == p or q not in out]
+            if not mine:
+                continue
+            narrowed = {**f, "rows": mine, "unexpected_count": len(mine)}
+            column = f.get("column")
+            if frame is not None and column in frame.columns:
+                narrowed["sample"] = _jsonable(frame.loc[mine[:SAMPLE_SIZE], column].tolist())
+            out[p].append(narrowed)
+    return out
+
+
+def offending_rows(failures: list[dict], frame: pd.DataFrame, limit: int = 50) -> pd.DataFrame:
+    """The rows the failed rules found, at most `limit` in all, each with the rule, the report it
+    belongs to (year, report_id, path, agency when the frame has them), the cell or key inside the
+    report, the rule's column and the offending value. Rules on the whole table add no row."""
+    records: list[dict[str, Any]] = []
+    for f in failures:
+        column = f.get("column")
+        for label in (f.get("rows") or [])[: max(limit - len(records), 0)]:
+            if label not in frame.index:
+                continue
+            row = frame.loc[label]
+            where = {c: _jsonable(row[c]) for c in WHERE_COLUMNS if c in frame.columns}
+            cell = _cell(row, frame.columns)
+            records.append(
+                {
+                    "rule": f["rule"],
+                    "severity": f["severity"],
+                    "report_year": where.get("report_year"),
+                    "report_id": where.get("report_id"),
+                    "path": where.get("path"),
+                    "agency": where.get("agency_name"),
+                    "agency_id": where.get("agency_id"),
+                    "cell": cell or None,
+                    "column": column,
+                    "value": _jsonable(row[column]) if column in frame.columns else None,
+                }
+            )
+    return pd.DataFrame.from_records(records, columns=OFFENDING_COLUMNS)
+
+
+def _cell(row: pd.Series, columns) -> str:
+    """Where in its report a row is: `table3 granted.total` for a cell (the form of a finding's
+    cells), else the key columns it has, `applicant_type=natural_person, stage=new_received`."""
+    known = {c: row[c] for c in CELL_COLUMNS if c in columns and pd.notna(row[c])}
+    if {"table_name", "row_key", "column_key"} <= known.keys():
+        head = f"{known.pop('table_name')} {known.pop('row_key')}.{known.pop('column_key')}"
+        return ", ".join([head, *(f"{c}={_jsonable(v)}" for c, v in known.items())])
+    return ", ".join(f"{c}={_jsonable(v)}" for c, v in known.items())
+
+
+# where first (a reader looks for the file and the agency), the long ids last
+OFFENDING_COLUMNS = [
+    "report_year",
+    "path",
+    "agency",
+    "cell",
+    "column",
+    "value",
+    "rule",
+    "severity",
+    "report_id",
+    "agency_id",
+]
 
 
 def _jsonable(x: Any) -> Any:

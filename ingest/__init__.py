@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.3.0"
 __version__ = PARSER_VERSION
 
 if TYPE_CHECKING:

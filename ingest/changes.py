@@ -2,12 +2,23 @@
 
 The state is {path: [mtime_ns, size, sha256, year]}. A file is read (and hashed) only when its mtime
 or size moved; a changed file is parsed to learn which partition it would go to. The raw store and
-its index (ingest/landing.py) stay the only writer of `data/raw/`; this module only reads.
+its index (ingest/landing.py) stay the only writer of `data/raw/`; this module reads them.
+
+The state is kept in a file, not in the sensor's cursor (one entry per landing file is tens of
+kilobytes, which the Dagster UI prints above the tick history): `save_state` writes it once under
+`data/sensor/landing/<version>.json.gz`, named by the hash of its content, and returns that version,
+a 32-character cursor; `load_state` reads it back. The newest KEEP_STATES files are kept, so the
+state a cursor not yet committed by the daemon points at is still there on the next tick.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import json
 import os
+import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +34,12 @@ from .landing import (
     read_index,
     read_manifests,
     sha256_hex,
+    write_read_only,
 )
+
+KEEP_STATES = 8
+VERSION_CHARS = 32
+_VERSION = re.compile(rf"^[0-9a-f]{{{VERSION_CHARS}}}$")
 
 
 def landing_fingerprint(data_root: str | os.PathLike) -> dict[str, list]:
@@ -137,3 +153,43 @@ def diff_landing(
             if old[3] is not None:
                 years.add(int(old[3]))
     return LandingDiff(state, years, sorted(changed), unpartitioned)
+
+
+# --- the sensor's state, kept in a file ----------------------------------------------------------
+def state_dir(data_root: str | os.PathLike) -> Path:
+    """Where the landing sensor keeps its states: <data root>/sensor/landing/."""
+    return Path(data_root) / "sensor" / "landing"
+
+
+def save_state(data_root: str | os.PathLike, state: Mapping[str, list]) -> str:
+    """Keep a landing state and return its version (the first 32 hex digits of the sha256 of its
+    JSON): the same state is the same version and the same file. Older files beyond the newest
+    KEEP_STATES are removed."""
+    payload = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
+    version = sha256_hex(payload)[:VERSION_CHARS]
+    folder = state_dir(data_root)
+    target = folder / f"{version}.json.gz"
+    if not target.exists():
+        write_read_only(target, gzip.compress(payload, mtime=0))
+    # the newest by mtime, strictly (file clocks are coarse): the pruning keeps the newest files
+    others = {p: p.stat().st_mtime_ns for p in folder.glob("*.json.gz") if p != target}
+    newest = max(time.time_ns(), max(others.values(), default=0) + 1)
+    os.utime(target, ns=(newest, newest))
+    for old in sorted(others, key=others.__getitem__, reverse=True)[KEEP_STATES - 1 :]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return version
+
+
+def load_state(data_root: str | os.PathLike, version: str) -> dict[str, list] | None:
+    """The state saved under `version`, or None when there is none (removed, damaged, not a version)."""
+    if not _VERSION.match(version or ""):
+        return None
+    try:
+        payload = gzip.decompress((state_dir(data_root) / f"{version}.json.gz").read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+    if sha256_hex(payload)[:VERSION_CHARS] != version:
+        return None
+    state = json.loads(payload)
+    return state if isinstance(state, dict) else None

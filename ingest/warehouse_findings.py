@@ -3,8 +3,7 @@
 parser does not make.
 
 They reach `marts.fct_report_findings` beside the parser's own (`ingest.parser.findings.CODES`),
-numbered from 1001, one number per code. T3_CARRYOVER_MISMATCH, the first of them, is also listed
-with the parser's codes (its home before these); the others live here. The dbt model writes the
+numbered from 1001, one number per code; this is their one home. The dbt model writes the
 same codes, numbers and severities in SQL; tests/test_where.py checks the warehouse's rows against
 this table. Pure Python.
 """

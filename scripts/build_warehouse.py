@@ -50,11 +50,16 @@ def main(argv: list[str] | None = None) -> int:
         tags = {**range_tags(args.first, args.last), **process_tags()}
         result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
     seconds = time.perf_counter() - t0
+    # a gate records one result per year: name each failed check once, with its years
+    failed: dict[tuple[str, str], list[str]] = {}
+    for e in result.all_events:
+        data = e.asset_check_evaluation_data if e.event_type_value == "ASSET_CHECK_EVALUATION" else None
+        if data is not None and not data.passed:
+            key = (f"{data.asset_key.to_user_string()}:{data.check_name}", data.severity.value)
+            failed.setdefault(key, []).append(data.partition or "")
     failed_checks = [
-        f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
-        f" ({e.asset_check_evaluation_data.severity.value})"
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+        f"{name} ({severity}{': ' + ', '.join(y for y in years if y) if any(years) else ''})"
+        for (name, severity), years in failed.items()
     ]
     print(
         f"\nDagster run {result.run_id}: {'SUCCESS' if result.success else 'FAILURE'} "

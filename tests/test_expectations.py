@@ -819,14 +819,46 @@ def test_every_suite_gates_its_asset_with_a_blocking_one_line_check():
         assert spec.asset_key == key, table
 
 
-def test_gate_fails_at_error_on_an_error_rule_and_only_warns_on_a_warn_rule(tmp_path):
+def test_gate_judges_each_year_and_names_the_offending_rows(tmp_path, monkeypatch):
+    """One validation of a run's years gives one verdict per year: a rule that found rows fails their
+    years (with the rows named), a rule on the whole table fails every year; WARN never blocks."""
     from dagster import AssetCheckSeverity
 
-    from dagster_project.checks import gx_result
+    from dagster_project.checks import gx_partition_results
 
-    good = gx_result("mart_agency_year", mart_agency_year_frame(), tmp_path, "good")
-    assert good.passed
-    warn = gx_result("mart_agency_year", mart_agency_year_frame().assign(disclosure_rate=1.5), tmp_path, "warn")
-    assert not warn.passed and warn.severity == AssetCheckSeverity.WARN
-    error = gx_result("mart_agency_year", mart_agency_year_frame().assign(granted=-1), tmp_path, "error")
-    assert not error.passed and error.severity == AssetCheckSeverity.ERROR
+    monkeypatch.setenv("OGI_DOCS_PORT", "4321")
+    years = [2020, 2021, 2022]
+
+    def results(frame):
+        out = validate("mart_agency_year", frame, docs_dir=tmp_path / "docs" / "gx", run_name="2020-2022")
+        return gx_partition_results(out, frame, frame["report_year"], years, pd.DataFrame(), tmp_path)
+
+    good = results(mart_agency_year_frame())
+    assert list(good) == ["2020", "2021", "2022"] and all(r.passed for r in good.values())
+    assert good["2020"].metadata["rows"].value == 0 and good["2021"].metadata["rows"].value == 3
+
+    frame = mart_agency_year_frame()
+    bad = frame.index[frame.report_year == 2022][1]
+    frame.loc[bad, "granted"] = -1
+    error = results(frame)
+    assert error["2021"].passed and error["2020"].passed
+    assert not error["2022"].passed and error["2022"].severity == AssetCheckSeverity.ERROR
+    assert error["2022"].metadata["failed_rules"].value == "granted_non_negative (ERROR, 1 rows)"
+    (row,) = error["2022"].metadata["offending_rows"].value.records
+    assert row.data["report_id"] == frame.loc[bad, "report_id"]
+    assert row.data["agency"] == frame.loc[bad, "agency_name"]
+    assert (row.data["report_year"], row.data["column"], row.data["value"]) == ("2022", "granted", "-1")
+    docs = error["2022"].metadata["data_docs"].value
+    assert docs.startswith("http://127.0.0.1:4321/gx/validations/") and docs.endswith(".html")
+    assert Path(error["2022"].metadata["data_docs_file"].value).is_file()
+
+    warn = results(
+        mart_agency_year_frame().assign(disclosure_rate=lambda d: d.disclosure_rate.where(d.index != 0, 1.5))
+    )
+    assert warn["2022"].passed and not warn["2021"].passed
+    assert warn["2021"].severity == AssetCheckSeverity.WARN
+
+    whole = results(mart_agency_year_frame().drop(columns=["granted"]))  # no rows to blame: every year
+    assert not any(r.passed for r in whole.values())
+    assert all(r.severity == AssetCheckSeverity.ERROR for r in whole.values())
+    assert "columns_present (ERROR)" in whole["2020"].metadata["failed_rules"].value

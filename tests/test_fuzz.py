@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -130,13 +132,29 @@ def test_pages_whose_rows_are_all_hard_stay_within_the_budget_per_file():
     # its record inside the raw step's 20 s budget, with the undecided cells null and named.
     from ingest.workers import ParsePool
 
+    files = FUZZ_FINDS
     with ParsePool(workers=2, timeout=20, memory_mb=1536) as pool:
-        got = dict(pool.parse_many((p.name, str(p), p.name) for p in FUZZ_FINDS))
-    assert set(got) == {p.name for p in FUZZ_FINDS}
+        got = dict(pool.parse_many((p.name, str(p), p.name) for p in files))
+    assert set(got) == {p.name for p in files}
     for name, outcome in got.items():
         assert outcome.record is not None, (name, outcome.code, outcome.reason)
         _no_crash(outcome.record)
         assert not fuzz.inconsistencies(outcome.record), name
+
+
+def test_a_long_word_with_many_digit_runs_is_split_in_one_pass():
+    # fuzzing find: a label flood turned into one 367,000-character word by a bad encoding; each of its
+    # digit runs looked for a placeholder header word (数据1, column2) in the whole word before it, and
+    # the page spent its whole 20 s budget. Run apart, with a budget a thousand times what it needs.
+    code = (
+        "from ingest.parser.tokens import split_word\n"
+        "out = split_word('甲乙丙丁7戊己庚' * 20_000 + '数据3')\n"
+        "print(len(out), out[:3], out[-2:])\n"
+    )
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert got.stdout.split("\n")[0] == (
+        "40001 [('label', '甲乙丙丁'), ('num', '7'), ('label', '戊己庚甲乙丙丁')] [('num', '7'), ('label', '戊己庚数据3')]"
+    )
 
 
 @pytest.mark.slow

@@ -10,7 +10,6 @@ seed values exactly.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -22,6 +21,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DBT_DIR, SEEDS, Pipeline, data_env, make_instance
 from dagster import AssetKey, AssetSelection, Definitions, build_sensor_context, define_asset_job
+
+from dagster_project.jobs import range_tags
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +38,17 @@ def check_evaluations(result) -> dict[str, object]:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.asset_check_evaluation_data
             out[f"{data.asset_key.to_user_string()}:{data.check_name}"] = data
+    return out
+
+
+def evaluations_by_partition(result, name: str) -> dict[str | None, object]:
+    """partition -> AssetCheckEvaluation of the check 'asset:check' in a run."""
+    out = {}
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.asset_check_evaluation_data
+            if f"{data.asset_key.to_user_string()}:{data.check_name}" == name:
+                out[data.partition] = data
     return out
 
 
@@ -68,6 +80,34 @@ def test_build_run_succeeds_with_every_gate(pipeline: Pipeline):
         "marts/mart_agency_year",
         "marts/quarantine",
     } <= keys
+
+
+def test_a_range_run_records_every_check_once_per_year(pipeline: Pipeline):
+    """A single-run backfill records each partitioned check's result on each year it covered, aimed at
+    that year's latest materialization, so the UI shows every gate passed per year (not skipped)."""
+    from dagster import AssetCheckKey
+
+    from dagster_project.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    partitioned = [k for k in graph.asset_check_keys if graph.get_check_spec(k).partitions_def is not None]
+    ours = [k for k in partitioned if k.name.startswith("gx_") or k.name == "parsed_reconciliation"]
+    assert len(ours) == 12  # ten suites, the cross-year rules, the parsed reconciliation
+    for key in ours:
+        name = key.to_user_string()
+        evaluations = evaluations_by_partition(pipeline.result, name)
+        expected = RUN_YEARS | ({"2023"} if key.name == "gx_cross_year" else set())  # and the year after
+        assert set(evaluations) == expected, name
+        for year, evaluation in evaluations.items():
+            assert evaluation.passed or evaluation.severity.value == "WARN", (name, year)
+            assert evaluation.metadata["year"].value == year
+    infos = pipeline.instance.event_log_storage.get_asset_check_partition_info(
+        [AssetCheckKey(AssetKey("parsed_cells"), "gx_parsed_cells")]
+    )
+    status = {i.partition_key: (i.latest_execution_status.value, i.is_current) for i in infos}
+    assert {y: status[y] for y in RUN_YEARS} == {y: ("SUCCEEDED", True) for y in RUN_YEARS}
+    docs = evaluations_by_partition(pipeline.result, "parsed_cells:gx_parsed_cells")["2021"].metadata["data_docs"]
+    assert docs.value.startswith("http://127.0.0.1:") and "/gx/validations/" in docs.value
 
 
 def test_one_run_backfilled_the_range_for_every_partitioned_asset(pipeline: Pipeline):
@@ -380,13 +420,25 @@ def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_pa
         | AssetSelection.groups("reference", "staging", "intermediate", "marts"),
     )
     test_defs = Definitions.merge(defs, Definitions(jobs=[gate_job]))
-    with copy.env():
+    with copy.env():  # 2020-2022 in one run: the gate fails 2021 only, and names the row
         result = test_defs.resolve_job_def("gates_and_warehouse").execute_in_process(
-            instance=copy.instance, partition_key="2021", raise_on_error=False
+            instance=copy.instance, tags=range_tags("2020", "2022"), raise_on_error=False
         )
     assert not result.success
-    gate = check_evaluations(result)["parsed_cells:gx_parsed_cells"]
-    assert not gate.passed and gate.severity.value == "ERROR"
+    gates = evaluations_by_partition(result, "parsed_cells:gx_parsed_cells")
+    assert {y: g.passed for y, g in gates.items()} == {"2020": True, "2021": False, "2022": True}
+    gate = gates["2021"]
+    assert gate.severity.value == "ERROR"
+    (offending,) = gate.metadata["offending_rows"].value.records  # the one corrupted cell
+    first = table.slice(0, 1).to_pylist()[0]
+    report = pq.read_table(copy.root / "parsed" / "reports" / "year=2021" / "part.parquet").to_pandas()
+    report = report.set_index("report_id").loc[first["report_id"]]
+    assert offending.data["report_id"] == first["report_id"]
+    assert offending.data["report_year"] == "2021"
+    assert offending.data["path"] == report["path"] and offending.data["agency"] == report["agency_name"]
+    bad = corrupt(table).slice(0, 1).to_pylist()[0]
+    assert offending.data["cell"] == f"{bad['table_name']} {bad['row_key']}.{bad['column_key']}"
+    assert offending.data["value"] in ("-5.0", "no_such_row")
     assert materialized_keys(result) == set()
     started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
     assert "dbt_core_models" not in started and "dbt_reporting_models" not in started
@@ -396,7 +448,7 @@ def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_pa
 # --- sensor ---------------------------------------------------------------------------------------
 def test_landing_sensor_requests_the_changed_years(tmp_path):
     from dagster_project.sensors import landing_sensor
-    from ingest import landing
+    from ingest import changes, landing
 
     root = tmp_path / "data"
     seeds = root / "landing" / "seeds"
@@ -429,5 +481,5 @@ def test_landing_sensor_requests_the_changed_years(tmp_path):
         os.utime(seeds / "new_2022.txt", ns=(1, 1))  # touched, same bytes
         keys, cursor = tick(cursor)
         assert keys == []
-        state = json.loads(cursor)
+        state = changes.load_state(root, cursor)  # the cursor names the state kept under data/sensor/
         assert state["seeds/new_2022.txt"][3] == 2022

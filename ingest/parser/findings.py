@@ -80,8 +80,6 @@ CODES: dict[str, tuple[str, str]] = {
     "NEGATIVE_COUNT": ("warning", "a count that cannot be negative was printed negative; it is null (raw keeps it)"),
     "VALUE_OUT_OF_BOUNDS": ("warning", "a figure at or past the bound (10^9 counts, 10^12 amounts); it is null"),
     "TEMPLATE_BLANK": ("info", "every table cell is blank and there is no agency or year: a blank template"),
-    # derived in the warehouse across reports (dbt int_carryover_findings), never by the parser
-    "T3_CARRYOVER_MISMATCH": ("warning", "carried_over != the same agency's carried_forward of the year before"),
     # content
     "NARRATIVE_MISMATCH": ("warning", "a number stated in the prose differs from the table"),
     "SPAM_INJECTED": ("warning", "gambling or spam terms injected into the page (a hijacked portal)"),

@@ -25,7 +25,8 @@ _RUN = re.compile(r"[+-]?\d+(?:\.\d+)?")
 # a digit run followed by one of these is part of a label (2021年, 第3项, 50%, 1.5万元)
 _LABEL_UNITS = set("年月日号%万亿元项届期次批版条款章节位名岁")
 _MARKUP = "*`#"
-_PLACEHOLDER_WORD = L.PLACEHOLDER_HEADER_WORD
+_PLACEHOLDER_WORD = L.PLACEHOLDER_HEADER_WORD  # anchored at the end ($)
+_PLACEHOLDER_LEN = 6  # its longest alternative (column)
 _COLUMN_GAP = re.compile(r"\s{2,}|\t")
 
 
@@ -110,7 +111,9 @@ def split_word(word: str) -> list[tuple[str, str]]:
             (nxt and nxt in _LABEL_UNITS)
             or prev == "第"
             or (prev and prev.isascii() and prev.isalpha())
-            or (start and _PLACEHOLDER_WORD.search(word[:start]))
+            # the word ends just before the run in a placeholder header word (数据1, column2): look at
+            # the few characters before it only, not the whole word up to it (quadratic on a long word)
+            or (start and _PLACEHOLDER_WORD.search(word, max(0, start - _PLACEHOLDER_LEN), start))
         ):
             label += run
         else:
