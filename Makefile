@@ -18,7 +18,7 @@ SAMPLE_YEARS ?= 2019-2024
 DEV_PORT ?= 3000
 export OGI_DOCS_PORT ?= 3001
 
-.PHONY: run test test-fast lint dev docs bench bench-e2e fuzz install manifest sample dagster-home clean
+.PHONY: run test test-ui test-fast lint dev docs bench bench-e2e fuzz install manifest sample dagster-home clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ lint: install
 test: lint manifest dagster-home
 	$(BIN)/dg check defs
 	$(BIN)/python -m pytest --durations=15
+
+# The Dagster UI as a user sees it (tests/test_ui.py, marker `ui`, which `make test` leaves out):
+# dg dev on a free port of 127.0.0.1 over the test sample, a backfill launched from the Materialize
+# dialog in headless Chromium, its gates per year, a failing gate; screenshots in data/docs/ui/.
+test-ui: manifest dagster-home
+	$(BIN)/python -m pytest -m ui --durations=5
 
 # The development loop: parser, GX, pure functions; no dbt or Dagster runs, 200 round-trip examples.
 test-fast: manifest

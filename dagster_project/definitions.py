@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
-from .assets.dbt import dbt_core_models, dbt_reporting_models
+from .assets.dbt import DBT_TEST_CHECKS, dbt_core_models, dbt_reporting_models
 from .assets.exports import charts, exports
 from .assets.ingest import parsed_tables, raw_reports
 from .assets.publish import published_warehouse
@@ -17,7 +17,7 @@ from .sensors import landing_sensor
 
 defs = Definitions(
     assets=[raw_reports, parsed_tables, dbt_core_models, dbt_reporting_models, published_warehouse, exports, charts],
-    asset_checks=[*ALL_CHECKS, *CROSS_YEAR_CHECKS],
+    asset_checks=[*ALL_CHECKS, *DBT_TEST_CHECKS, *CROSS_YEAR_CHECKS],
     jobs=[warehouse_job],
     schedules=[yearly_refresh],
     sensors=[landing_sensor],

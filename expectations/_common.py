@@ -31,9 +31,10 @@ ERROR = "ERROR"
 WARN = "WARN"
 SEVERITIES_GX = (ERROR, WARN)
 
-# A count printed negative in a report: the parser keeps the value and adds a NEGATIVE_COUNT
-# warning finding. A negative count is still a structural ERROR here; if a real partition is
-# blocked by one report printing "-1", lower this to WARN (one line, and the README table).
+# A count printed negative in a report: the parser sets the value to null (raw text kept) and adds a
+# NEGATIVE_COUNT warning finding (ingest/parser/bounds.py), so a negative count reaching the parsed
+# layer is the parser breaking its contract: a structural ERROR here. If a real partition is ever
+# blocked by one, lower this to WARN (one line, and the README table).
 NEGATIVE_COUNT_SEVERITY = ERROR
 # mart_agency_year computes rates from the printed totals, so a report whose outcomes exceed its
 # own printed total_processed gives a rate above 1. That is the report's broken arithmetic (a WARN

@@ -6,6 +6,7 @@ import datetime as dt
 
 from dagster import (
     AssetKey,
+    BackfillPolicy,
     DefaultScheduleStatus,
     Definitions,
     PartitionKeyRange,
@@ -36,15 +37,20 @@ def test_one_yearly_partitions_definition_2008_to_last_complete_year():
     keys = yearly_partitions.get_partition_keys()
     assert keys[0] == "2008"
     assert keys[-1] == str(dt.date.today().year - 1) == str(last_complete_year())
+
+
+def test_every_asset_shares_the_partitions_and_the_single_run_policy():
+    """Dagster's asset backfill puts two assets in one run only when they have the same partitions
+    definition and backfill policy: one unpartitioned asset (the raw step, a seed) upstream of the
+    rest split a UI backfill into runs queued one behind the other. Every asset shares both, so a
+    backfill of a year range over the whole graph is one run."""
     graph = defs.resolve_asset_graph()
-    partitioned = [
-        graph.get(k)
-        for k in graph.get_all_asset_keys()
-        if graph.get(k).is_materializable and graph.get(k).partitions_def is not None
-    ]
-    assert len(partitioned) > 10
-    assert all(node.partitions_def == yearly_partitions for node in partitioned)
-    assert graph.get(AssetKey("raw_reports")).partitions_def is None
+    nodes = [graph.get(k) for k in graph.get_all_asset_keys() if graph.get(k).is_materializable]
+    assert len(nodes) > 40
+    for node in nodes:
+        assert node.partitions_def == yearly_partitions, node.key
+        assert node.backfill_policy == BackfillPolicy.single_run(), node.key
+    assert defs.resolve_job_def("warehouse_job").backfill_policy == BackfillPolicy.single_run()
 
 
 def test_dbt_vars_is_a_pure_function_of_the_partition_range():
@@ -81,8 +87,12 @@ def test_groups_by_layer_and_sources_are_the_ingest_assets():
     assert groups["raw_reports"] == "raw"
     assert groups["parsed_cells"] == "parsed"
     assert groups["staging/stg_parsed__cells"] == "staging"
+    assert groups["staging/applicant_types"] == "reference"  # a seed: its schema is staging, its group its role
+    assert groups["intermediate/int_reports_ranked"] == "intermediate"
     assert groups["marts/fct_requests"] == "marts"
-    assert set(groups.values()) == {"raw", "parsed", "staging", "marts"}
+    assert groups["marts/dim_stage"] == "marts"
+    assert groups["published_warehouse"] == groups["exports"] == groups["charts"] == "published"
+    assert set(groups.values()) == {"raw", "parsed", "reference", "staging", "intermediate", "marts", "published"}
     # dbt sources resolve to the ingest assets' keys: no dangling source assets
     parents = graph.get(AssetKey(["staging", "stg_parsed__cells"])).parent_keys
     assert parents == {AssetKey("parsed_cells")}
@@ -90,9 +100,9 @@ def test_groups_by_layer_and_sources_are_the_ingest_assets():
     assert set(SOURCE_KEYS.values()) <= set(graph.get_all_asset_keys())
 
 
-def test_translator_overrides_only_get_asset_spec():
+def test_translator_overrides_only_the_specs():
     own = {name for name in type(translator).__dict__ if not name.startswith("__")}
-    assert own == {"get_asset_spec"}
+    assert own == {"get_asset_spec", "get_asset_check_spec"}
     manifest = dbt_project.manifest_path
     assert manifest.exists()
 
@@ -203,6 +213,96 @@ def test_nothing_private_from_dagster():
             assert text.count(ALLOWED_PRIVATE) == 1, path
             text = text.replace(ALLOWED_PRIVATE, "")
         assert "dagster._" not in text and "dagster_dbt._" not in text, path
+
+
+def test_dbt_tests_are_checks_of_their_own_steps_after_the_builds():
+    """No dbt data test runs inside a build step (dbt's indirect selection there ran tests of models
+    the step did not build, against their last build, and they came back as observations): the
+    tests are the checks of two steps, each after its build step, a relationship's step after the
+    model it refers to as well."""
+    from dagster_project.assets.dbt import BUILD_ARGS, dbt_tests_core, dbt_tests_reporting
+
+    assert BUILD_ARGS == ["build", "--exclude-resource-type", "test"]
+    assert not dbt_core_models.check_specs and not dbt_reporting_models.check_specs
+    graph = defs.resolve_asset_graph()
+    core_checks = {k.to_user_string() for k in dbt_tests_core.check_keys}
+    reporting_checks = {k.to_user_string() for k in dbt_tests_reporting.check_keys}
+    assert "marts/fct_requests:relationships_fct_requests_stage__stage__ref_dim_stage_" in core_checks
+    relationship = "marts/mart_agency_year:relationships_mart_agency_year_agency_id__agency_id__ref_dim_agency_"
+    assert relationship in reporting_checks
+    assert {k.asset_key for k in dbt_tests_core.check_keys} <= set(dbt_core_models.keys)
+    assert {k.asset_key for k in dbt_tests_reporting.check_keys} <= set(dbt_reporting_models.keys)
+    dbt_checks = {k for k in graph.asset_check_keys if not k.name.startswith("gx_") and "reconciliation" not in k.name}
+    assert {k.to_user_string() for k in dbt_checks} == core_checks | reporting_checks
+    assert len(dbt_checks) > 200
+
+    job = defs.resolve_job_def("warehouse_job")
+    deps = job.graph.dependency_structure
+
+    def upstream(node: str) -> set[str]:
+        return {o.node.name for outs in deps.input_to_upstream_outputs_for_node(node).values() for o in outs}
+
+    assert "dbt_core_models" in upstream("dbt_tests_core")
+    assert {"dbt_core_models", "dbt_reporting_models"} <= upstream("dbt_tests_reporting")  # both ends built
+    assert "dbt_tests_core" in upstream("dbt_reporting_models")  # the facts' tests stop the reporting marts
+    assert {"dbt_tests_core", "dbt_tests_reporting"} <= upstream("published_warehouse")
+
+
+def test_every_check_says_in_one_line_what_it_asserts():
+    """The UI lists a check by its description: every check has one, on one line; a dbt test's is
+    its yml `description:` or, where the yml has none, made from the test's own arguments."""
+    import json
+
+    from dagster_project.assets.dbt import test_description
+
+    graph = defs.resolve_asset_graph()
+    for key in graph.asset_check_keys:
+        description = graph.get_check_spec(key).description
+        assert description and "\n" not in description and len(description) <= 300, key
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    nodes = manifest["nodes"]
+    by_name = {n["name"]: uid for uid, n in nodes.items() if n["resource_type"] == "test"}
+    described = [uid for uid in by_name.values() if nodes[uid].get("description")]
+    assert described, "no dbt test carries a description in its yml"
+    for uid in described:
+        assert test_description(manifest, uid) == " ".join(nodes[uid]["description"].split())
+    assert test_description(manifest, by_name["not_null_fct_requests_report_id"]) == (
+        "report_id of fct_requests is never null."
+    )
+    assert test_description(manifest, by_name["relationships_fct_requests_stage__stage__ref_dim_stage_"]) == (
+        "Every stage of fct_requests is in dim_stage.stage (nulls aside)."
+    )
+    spec = graph.get_check_spec(
+        next(k for k in graph.asset_check_keys if k.name == "relationships_fct_requests_stage__stage__ref_dim_stage_")
+    )
+    assert spec.description == "Every stage of fct_requests is in dim_stage.stage (nulls aside)."
+    assert spec.blocking
+
+
+def test_publishing_depends_on_what_it_publishes_and_every_gate_stops_it():
+    """published_warehouse reads the marts (the file holds nothing else): a dependency on each of
+    them, not on the working layers; and the step of every blocking check is upstream of the
+    publish step in the job, so a failing gate or dbt test anywhere stops publishing."""
+    from dagster_project.assets.publish import PUBLISHED_WAREHOUSE
+
+    graph = defs.resolve_asset_graph()
+    marts = {k for k in dbt_core_models.keys | dbt_reporting_models.keys if k.path[0] == "marts"}
+    assert graph.get(PUBLISHED_WAREHOUSE).parent_keys == marts and len(marts) > 15
+
+    job = defs.resolve_job_def("warehouse_job")
+    deps = job.graph.dependency_structure
+    closure, todo = set(), ["published_warehouse"]
+    while todo:
+        for outs in deps.input_to_upstream_outputs_for_node(todo.pop()).values():
+            for out in outs:
+                if out.node.name not in closure:
+                    closure.add(out.node.name)
+                    todo.append(out.node.name)
+    node_of_check = {key: d.node_def.name for d in [*defs.assets, *defs.asset_checks] for key in d.check_keys}
+    blocking = [k for k in graph.asset_check_keys if graph.get_check_spec(k).blocking]
+    assert len(blocking) > 200
+    for check in blocking:
+        assert node_of_check[check] in closure, check
 
 
 def test_every_check_of_ours_says_in_one_line_what_it_protects():

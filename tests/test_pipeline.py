@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import SEEDS, Pipeline, data_env, make_instance
+from conftest import DBT_DIR, SEEDS, Pipeline, data_env, make_instance
 from dagster import AssetKey, AssetSelection, Definitions, build_sensor_context, define_asset_job
 
 from dagster_project.jobs import range_tags
@@ -119,16 +119,84 @@ def test_one_run_backfilled_the_range_for_every_partitioned_asset(pipeline: Pipe
     assert run.tags["dagster/asset_partition_range_end"] == "2022"
 
 
-def test_metadata_row_counts_and_previews(pipeline: Pipeline):
+def preview_years(markdown: str) -> set[int]:
+    """The report_year column of a Markdown preview table."""
+    lines = [line for line in markdown.splitlines() if line.startswith("|")]
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    column = header.index("report_year")
+    return {int(float(r.strip("|").split("|")[column])) for r in lines[2:]}
+
+
+def test_row_counts_mean_the_same_on_every_layer(pipeline: Pipeline):
+    """dagster/row_count is the rows of the run's report years on every layer (raw index, parsed
+    Parquet, dbt views and tables), with the total beside it, and the preview shows rows of those
+    years; a table that is not by year (a seed, a static dimension, quarantine) counts every row
+    and says so."""
     instance = pipeline.instance
-    raw = instance.get_latest_materialization_event(AssetKey("raw_reports")).asset_materialization
-    assert raw.metadata["files_quarantined"].value == 2
-    assert raw.metadata["files_duplicate"].value == 1
-    assert "broken/garbage.bin" in raw.metadata["quarantine"].value
-    for key in (AssetKey("parsed_cells"), AssetKey(["marts", "fct_requests"])):
-        md = instance.get_latest_materialization_event(key).asset_materialization.metadata
-        assert md["dagster/row_count"].value > 0
-        assert "preview" in md
+    years = sorted(int(y) for y in RUN_YEARS)
+
+    def metadata(*key: str) -> dict:
+        return instance.get_latest_materialization_event(AssetKey(list(key))).asset_materialization.metadata
+
+    raw = metadata("raw_reports")
+    assert raw["files_quarantined"].value == 2
+    assert raw["files_duplicate"].value == 1
+    assert "broken/garbage.bin" in raw["quarantine"].value
+    index = pq.read_table(pipeline.root / "raw" / "index.parquet").to_pandas()
+    assert raw["dagster/row_count"].value == int(index["report_year"].isin(years).sum())
+    assert raw["rows_total"].value == len(index) == raw["files_landed"].value
+
+    files = sorted((pipeline.root / "parsed" / "cells").rglob("*.parquet"))
+    cells = pa.concat_tables(pq.read_table(f) for f in files).to_pandas()
+    in_run = int(cells["report_year"].isin(years).sum())
+    assert metadata("parsed_cells")["dagster/row_count"].value == in_run
+    assert metadata("parsed_cells")["rows_total"].value == len(cells)
+
+    for key, table in (
+        (("staging", "stg_parsed__cells"), "staging.stg_parsed__cells"),
+        (("marts", "fct_requests"), "marts.fct_requests"),
+        (("marts", "mart_agency_year"), "marts.mart_agency_year"),
+    ):
+        md = metadata(*key)
+        if key[0] == "staging":  # the working layers are not published: count the parsed files
+            expected, total = in_run, len(cells)
+        else:
+            (expected,) = pipeline.query(f"select count(*) from {table} where report_year between 2020 and 2022")[0]
+            (total,) = pipeline.query(f"select count(*) from {table}")[0]
+        assert md["dagster/row_count"].value == expected > 0, key
+        assert md["rows_total"].value == total, key
+        assert md["rows_counted"].value.startswith("report years 2020-2022"), key
+        assert preview_years(md["preview"].value) <= set(years), key
+
+    for key, table in ((("marts", "dim_stage"), "marts.dim_stage"), (("marts", "quarantine"), "marts.quarantine")):
+        md = metadata(*key)
+        (total,) = pipeline.query(f"select count(*) from {table}")[0]
+        assert md["dagster/row_count"].value == total, key
+        assert "rows_total" not in md and md["rows_counted"].value.startswith("every row"), key
+    seed = metadata("staging", "applicant_types")
+    seed_rows = (DBT_DIR / "seeds" / "applicant_types.csv").read_text(encoding="utf-8").strip().splitlines()
+    assert seed["dagster/row_count"].value == len(seed_rows) - 1
+
+
+def test_dbt_tests_ran_in_their_own_steps_after_both_ends(pipeline: Pipeline):
+    """Every dbt data test came back as a check result (no observation, nothing from dbt's indirect
+    selection) from a test step, and a relationship from a reporting mart to a dimension ran after
+    the reporting build."""
+    events = pipeline.result.all_events
+    assert not [e for e in events if e.event_type_value == "ASSET_OBSERVATION"]
+    by_step: dict[str, set[str]] = {}
+    for e in events:
+        if e.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = e.asset_check_evaluation_data
+            by_step.setdefault(e.step_key, set()).add(f"{data.asset_key.to_user_string()}:{data.check_name}")
+    assert "dbt_core_models" not in by_step and "dbt_reporting_models" not in by_step
+    relationship = "marts/mart_agency_year:relationships_mart_agency_year_agency_id__agency_id__ref_dim_agency_"
+    assert relationship in by_step["dbt_tests_reporting"]
+    assert "marts/fct_requests:relationships_fct_requests_stage__stage__ref_dim_stage_" in by_step["dbt_tests_core"]
+    assert len(by_step["dbt_tests_core"]) + len(by_step["dbt_tests_reporting"]) > 200
+    order = [e.step_key for e in events if e.event_type_value in ("STEP_START", "STEP_SUCCESS")]
+    assert order.index("dbt_tests_reporting") > order.index("dbt_reporting_models")
+    assert order.index("dbt_reporting_models") > order.index("dbt_tests_core")
 
 
 # --- seed values, exactly -------------------------------------------------------------------------
@@ -348,7 +416,8 @@ def test_corrupted_parsed_partition_blocks_downstream(pipeline: Pipeline, tmp_pa
     # rewrite the corrupted file)
     gate_job = define_asset_job(
         "gates_and_warehouse",
-        selection=AssetSelection.checks_for_assets(*PARSED_KEYS.values()) | AssetSelection.groups("staging", "marts"),
+        selection=AssetSelection.checks_for_assets(*PARSED_KEYS.values())
+        | AssetSelection.groups("reference", "staging", "intermediate", "marts"),
     )
     test_defs = Definitions.merge(defs, Definitions(jobs=[gate_job]))
     with copy.env():  # 2020-2022 in one run: the gate fails 2021 only, and names the row

@@ -1,12 +1,28 @@
-"""dbt assets in two steps: everything up to marts/core (seeds, staging, intermediate, dims, facts),
-then marts/reporting (mart_agency_year, mart_region_year, mart_agency_year_peers, quarantine).
+"""dbt assets in two build steps, each followed by a step of its dbt tests.
 
-The split is by the layer tag `reporting` that dbt_project.yml sets on models/marts/reporting, not by
-model names. It exists for the gates: the GX checks on the facts are blocking, and a blocking check
-only stops assets computed in a *later* step that are downstream of the checked asset (the reporting
-marts read the facts). Only dbt writes the DuckDB file. Steps of a run execute one
-after the other in one process (the in-process executor, see definitions.py) and the instance runs
-one run at a time (scripts/dagster.yaml), so nothing else holds the DuckDB lock while dbt runs.
+    dbt_core_models   seeds, staging, intermediate, dims, facts     (dbt build, data tests excluded)
+    dbt_tests_core    their dbt data tests, as blocking asset checks (dbt test)
+    dbt_reporting_models   marts/reporting                        (dbt build, data tests excluded)
+    dbt_tests_reporting    their dbt data tests                   (dbt test)
+
+The split of the builds is by the layer tag `reporting` that dbt_project.yml sets on
+models/marts/reporting, not by model names. It exists for the gates: a blocking check only stops
+assets computed in a *later* step that are downstream of the checked asset, so the GX gates and the
+dbt tests on the facts stop the reporting marts, and every gate stops the publish step.
+
+Why the data tests are steps of their own: inside `dbt build` a test runs as soon as dbt's own
+selection picks it. dbt's default (eager) indirect selection also picks a test of an unselected model
+that merely references a selected one (`relationships` from mart_agency_year to dim_agency in the
+core step), which then ran against last build's mart, before that mart was rebuilt, and came back to
+Dagster as an `AssetObservation` with a warning instead of a check result. Here the build steps run
+`dbt build --exclude-resource-type test` (models and seeds; unit tests stay, they gate their model
+and read no data), and each test step runs `dbt test` on exactly the tests of the checks Dagster
+selected, after both ends of every relationship are built (a relationship test is a check on the
+model it is declared on, and its step depends on the model it refers to).
+
+Only dbt writes the DuckDB file. Steps of a run execute one after the other in one process (the
+in-process executor, see definitions.py) and the instance runs one run at a time
+(scripts/dagster.yaml), so nothing else holds the DuckDB lock while dbt runs.
 """
 
 import contextlib
@@ -18,6 +34,12 @@ from typing import Any
 
 import duckdb
 from dagster import (
+    AssetCheckEvaluation,
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetMaterialization,
@@ -26,6 +48,7 @@ from dagster import (
     MetadataValue,
     Output,
     PartitionKeyRange,
+    multi_asset_check,
 )
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -39,15 +62,18 @@ from ingest import calendar
 from ingest.lock import build_lock
 from ingest.publish import prepare_build
 
-from ..partitions import dbt_vars, yearly_partitions, years_after
+from ..jobs import PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG
+from ..partitions import dbt_vars, yearly_partitions, years_after, years_in_range
 from ..resources import OgiPaths, dbt_project
-from .ingest import PARSED_KEYS, RAW_REPORTS
+from .ingest import PARSED_KEYS, PREVIEW_ROWS, RAW_REPORTS, row_scope
 
 # dbt selection of the second step: the folder models/marts/reporting, by its tag in dbt_project.yml.
 REPORTING_SELECT = "tag:reporting"
 # dbt's working layers (seeds, staging and intermediate views): in a run's build, never in the
 # published file (ingest.publish keeps only marts).
 WORKING_LAYERS_SELECT = "tag:reference tag:staging tag:intermediate"
+# The build steps build models and seeds (and run unit tests); data tests are the test steps' work.
+BUILD_ARGS = ["build", "--exclude-resource-type", "test"]
 
 # dbt source (source_name, table) -> the ingest asset that writes it.
 SOURCE_KEYS: dict[tuple[str, str], AssetKey] = {
@@ -55,13 +81,16 @@ SOURCE_KEYS: dict[tuple[str, str], AssetKey] = {
     ("raw", "index"): RAW_REPORTS,
     ("raw", "quarantine"): RAW_REPORTS,
 }
-# Dagster group of a dbt node: its folder under models/; seeds are reference data in staging.
-GROUP_BY_FOLDER: dict[str, str] = {"staging": "staging", "intermediate": "staging", "marts": "marts"}
-GROUP_BY_RESOURCE_TYPE: dict[str, str] = {"seed": "staging", "snapshot": "staging"}
+# Dagster group of a dbt node, one per layer: its folder under models/; seeds are reference data.
+GROUP_BY_FOLDER: dict[str, str] = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+GROUP_BY_RESOURCE_TYPE: dict[str, str] = {"seed": "reference", "snapshot": "reference"}
+DESCRIPTION_MAX = 240  # a check's description is one line
 
 
 class OgiDbtTranslator(DagsterDbtTranslator):
-    """Sources are the ingest assets' keys; groups come from the model folders."""
+    """Sources are the ingest assets' keys; groups come from the model folders; a dbt test's check
+    carries the test's own description (`description:` in its yml), else one made from its yml
+    arguments (what it asserts, on which column, against which model)."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -71,16 +100,77 @@ class OgiDbtTranslator(DagsterDbtTranslator):
             return spec.replace_attributes(key=key) if key else spec
         fqn = props.get("fqn") or []
         folder = fqn[1] if len(fqn) > 2 else None
-        group = GROUP_BY_FOLDER.get(folder) or GROUP_BY_RESOURCE_TYPE.get(props["resource_type"])
+        group = GROUP_BY_RESOURCE_TYPE.get(props["resource_type"]) or GROUP_BY_FOLDER.get(folder or "")
         return spec.replace_attributes(group_name=group) if group else spec
 
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=test_description(manifest, unique_id),
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
 
-translator = OgiDbtTranslator(
-    settings=DagsterDbtTranslatorSettings(
-        enable_asset_checks=True,  # dbt data tests and unit tests become asset checks
-        enable_duplicate_source_asset_keys=True,  # raw.index and raw.quarantine -> raw_reports
+
+def _ref_name(ref: str) -> str:
+    """`ref('dim_report')` -> dim_report."""
+    return ref.split("(", 1)[-1].rstrip(")").strip().strip("'\"") if "(" in ref else ref
+
+
+def _values(values: list) -> str:
+    text = ", ".join(str(v) for v in values)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def test_description(manifest: Mapping[str, Any], unique_id: str) -> str:
+    """One line saying what a dbt data test asserts: its yml `description:` when it has one, else
+    one made from the test's yml arguments. Pure."""
+    node = manifest["nodes"][unique_id]
+    own = " ".join((node.get("description") or "").split())
+    if own:
+        return own if len(own) <= DESCRIPTION_MAX else own[: DESCRIPTION_MAX - 1] + "…"
+    meta = node.get("test_metadata") or {}
+    kwargs = meta.get("kwargs") or {}
+    attached = node.get("attached_node") or next(iter(node["depends_on"]["nodes"]), "")
+    model = attached.split(".")[-1]
+    column = kwargs.get("column_name")
+    name = meta.get("name")
+    if name == "not_null":
+        return f"{column} of {model} is never null."
+    if name == "unique":
+        return f"No two rows of {model} share a {column}."
+    if name == "relationships":
+        to = _ref_name(str(kwargs.get("to", "")))
+        return f"Every {column} of {model} is in {to}.{kwargs.get('field')} (nulls aside)."
+    if name == "accepted_values":
+        return f"{column} of {model} is one of: {_values(kwargs.get('values') or [])} (nulls aside)."
+    if name == "unique_combination":
+        return f"No two rows of {model} share ({', '.join(kwargs.get('combination_of_columns') or [])}): its key."
+    if name:  # another generic test: its name says what it asserts
+        return f"{name.replace('_', ' ')}: {column or ''} of {model}.".replace(":  of", ": of")
+    return f"Singular test {node['name']} on {model}: returns no row."
+
+
+def _translator(checks: bool) -> OgiDbtTranslator:
+    return OgiDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(
+            enable_asset_checks=checks,
+            enable_duplicate_source_asset_keys=True,  # raw.index and raw.quarantine -> raw_reports
+        )
     )
-)
+
+
+# The build steps carry no checks (their tests are the test steps'); the test steps' check specs
+# and results come from the same translator with checks on.
+translator = _translator(checks=False)
+tests_translator = _translator(checks=True)
 
 
 def _relation(manifest: Mapping[str, Any], unique_id: str) -> str | None:
@@ -90,7 +180,24 @@ def _relation(manifest: Mapping[str, Any], unique_id: str) -> str | None:
     return f'"{node["schema"]}"."{node.get("alias") or node["name"]}"'
 
 
-def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: str) -> Iterator:
+def table_metadata(con: duckdb.DuckDBPyConnection, relation: str, years: list[int]) -> dict[str, MetadataValue]:
+    """Row counts and a preview of one built relation, meaning what they mean on every layer
+    (`ingest.row_scope`): the rows of the run's report years and the total, or every row of a
+    table that is not by report year (seeds, the static dimensions, quarantine)."""
+    columns = {r[0] for r in con.execute(f"select column_name from (describe {relation})").fetchall()}
+    total = int(con.execute(f"select count(*) from {relation}").fetchone()[0])
+    if "report_year" in columns:
+        where = f"where report_year between {int(years[0])} and {int(years[-1])}"
+        n = int(con.execute(f"select count(*) from {relation} {where}").fetchone()[0])
+        head = con.execute(f"select * from {relation} {where} order by all limit {PREVIEW_ROWS}").df()
+        scope = row_scope(n, total, years)
+    else:
+        head = con.execute(f"select * from {relation} order by all limit {PREVIEW_ROWS}").df()
+        scope = row_scope(total, None, None)
+    return {**scope, "preview": MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_")}
+
+
+def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: str, years: list[int]) -> Iterator:
     """Add row counts and a preview to each materialized model (read-only, after dbt has exited)."""
     try:
         con = duckdb.connect(warehouse, read_only=True)
@@ -106,18 +213,11 @@ def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: s
                 yield event
                 continue
             try:
-                n = con.execute(f"select count(*) from {relation}").fetchone()[0]
-                head = con.execute(f"select * from {relation} limit 5").df()
+                extra = table_metadata(con, relation, years)
             except duckdb.Error:
                 yield event
                 continue
-            yield event.with_metadata(
-                {
-                    **event.metadata,
-                    "dagster/row_count": MetadataValue.int(int(n)),
-                    "preview": MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_"),
-                }
-            )
+            yield event.with_metadata({**event.metadata, **extra})
 
 
 def refreshed_partitions(manifest: Mapping[str, Any], key_range: PartitionKeyRange) -> dict[str, list[str]]:
@@ -157,10 +257,24 @@ def dbt_cli_vars(key_range: PartitionKeyRange, when: dt.date | dt.datetime | Non
     return {**calendar.dbt_vars(when), **dbt_vars(key_range)}
 
 
+def _restore_working_layers(dbt: DbtCliResource, variables: Mapping[str, int], log) -> None:
+    log(f"restoring the working layers first: dbt build --select {WORKING_LAYERS_SELECT}")
+    dbt.cli(
+        [
+            "build",
+            *("--select", WORKING_LAYERS_SELECT),
+            *("--resource-type", "seed", "--resource-type", "model"),
+            *("--vars", json.dumps(variables)),
+        ],
+        manifest=dbt_project.manifest_path,
+    ).wait()
+
+
 def run_dbt_build(
     context: AssetExecutionContext, dbt: DbtCliResource, paths: OgiPaths, builds_working_layers: bool
 ) -> Iterator:
-    """`dbt build` for the selected models with the calendar and the run's years as --vars.
+    """`dbt build` (data tests excluded) for the selected models with the calendar and the run's
+    years as --vars.
 
     The build starts as a copy of the published file, which holds only marts: when this step is the
     run's first and does not build the working layers itself (a run of part of the graph, or of the
@@ -174,20 +288,12 @@ def run_dbt_build(
             context.log.info(f"building into {build} (a copy of the published warehouse)")
         with _env("OGI_DBT_TARGET_PATH", str(build)):
             if fresh and not builds_working_layers:
-                context.log.info(f"restoring the working layers first: dbt build --select {WORKING_LAYERS_SELECT}")
-                dbt.cli(
-                    [
-                        "build",
-                        *("--select", WORKING_LAYERS_SELECT),
-                        *("--resource-type", "seed", "--resource-type", "model"),
-                        *("--vars", json.dumps(variables)),
-                    ],
-                    manifest=dbt_project.manifest_path,
-                ).wait()
-            invocation = dbt.cli(["build", "--vars", json.dumps(variables)], context=context)
+                _restore_working_layers(dbt, variables, context.log.info)
+            invocation = dbt.cli([*BUILD_ARGS, "--vars", json.dumps(variables)], context=context)
             events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
+        years = years_in_range(context.partition_key_range)
         yield from _with_refreshed_partitions(
-            _with_table_metadata(events, invocation.manifest, str(build)), invocation.manifest, context
+            _with_table_metadata(events, invocation.manifest, str(build), years), invocation.manifest, context
         )
 
 
@@ -233,3 +339,106 @@ def dbt_reporting_models(context: AssetExecutionContext, dbt: DbtCliResource, pa
     """marts/reporting: the wide analyst marts (mart_agency_year, mart_region_year,
     mart_agency_year_peers, quarantine), built once the facts passed their gates."""
     yield from run_dbt_build(context, dbt, paths, builds_working_layers=False)
+
+
+# --- the dbt data tests, one step per build step ----------------------------------------------
+def dbt_test_specs(select: str = "fqn:*", exclude: str = "") -> list[AssetCheckSpec]:
+    """The asset checks of the dbt data tests declared on the models of one build step's dbt
+    selection: the specs dagster-dbt makes for that selection with checks on (a test is a check on
+    the model it is declared on; a relationship's other model is an extra dependency of the check)."""
+
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        dagster_dbt_translator=tests_translator,
+        select=select,
+        exclude=exclude,
+    )
+    def _with_tests(context: AssetExecutionContext):  # never executed: only its check specs are used
+        raise NotImplementedError
+
+    return sorted(_with_tests.check_specs, key=lambda s: s.key.to_user_string())
+
+
+def _unique_id(spec: AssetCheckSpec) -> str:
+    value = spec.metadata.get("dagster_dbt/unique_id")
+    return str(getattr(value, "value", value))
+
+
+def run_years_of(context: AssetCheckExecutionContext) -> PartitionKeyRange | None:
+    """The run's partition range, from its tags (a check of the whole table is not partitioned)."""
+    tags = context.run.tags
+    if PARTITION_RANGE_START_TAG in tags and PARTITION_RANGE_END_TAG in tags:
+        return PartitionKeyRange(tags[PARTITION_RANGE_START_TAG], tags[PARTITION_RANGE_END_TAG])
+    if "dagster/partition" in tags:
+        return PartitionKeyRange(tags["dagster/partition"], tags["dagster/partition"])
+    return None
+
+
+def run_dbt_tests(
+    context: AssetCheckExecutionContext, dbt: DbtCliResource, paths: OgiPaths, specs: list[AssetCheckSpec]
+) -> Iterator[AssetCheckResult]:
+    """`dbt test` on exactly the selected checks' tests, in the run's build; one result per check.
+
+    A test dbt could not run (an error compiling it, a relation missing) fails its check with the
+    status dbt gave; a test with no result at all fails too, so no selected check goes unreported."""
+    selected = [s for s in specs if s.key in context.selected_asset_check_keys]
+    if not selected:
+        return
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    names = [manifest["nodes"][_unique_id(s)]["name"] for s in selected]
+    key_range = run_years_of(context)
+    variables = dbt_cli_vars(key_range) if key_range else calendar.dbt_vars()
+    build = paths.build_path(context.run.run_id)
+    results: dict[AssetCheckKey, AssetCheckResult] = {}
+    with build_lock(paths.root(), f"dbt test, run {context.run.run_id[:8]}", log=context.log.info):
+        fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run.run_id)
+        with _env("OGI_DBT_TARGET_PATH", str(build)):
+            if fresh:  # a run of checks alone: test the published marts, with the working layers back
+                _restore_working_layers(dbt, variables, context.log.info)
+            context.log.info(f"dbt test: {len(names)} tests of {len({s.asset_key for s in selected})} models")
+            invocation = dbt.cli(
+                ["test", "--select", " ".join(names), "--vars", json.dumps(variables)],
+                manifest=manifest,
+                dagster_dbt_translator=tests_translator,
+                raise_on_error=False,
+            )
+            for event in invocation.stream():
+                if isinstance(event, AssetCheckEvaluation):
+                    results[AssetCheckKey(event.asset_key, event.check_name)] = AssetCheckResult(
+                        asset_key=event.asset_key,
+                        check_name=event.check_name,
+                        passed=event.passed,
+                        severity=event.severity,
+                        metadata=event.metadata,
+                    )
+    for spec in selected:
+        yield results.get(spec.key) or AssetCheckResult(
+            asset_key=spec.asset_key,
+            check_name=spec.name,
+            passed=False,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"status": MetadataValue.text("dbt returned no result for this test: see the step's log")},
+        )
+
+
+def _dbt_tests_step(name: str, what: str, select: str = "fqn:*", exclude: str = ""):
+    specs = dbt_test_specs(select, exclude)
+
+    @multi_asset_check(
+        specs=specs,
+        name=name,
+        can_subset=True,
+        description=f"`dbt test`: the dbt data tests of {what}, after they are built.",
+    )
+    def _tests(context: AssetCheckExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
+        yield from run_dbt_tests(context, dbt, paths, specs)
+
+    return _tests
+
+
+dbt_tests_core = _dbt_tests_step(
+    "dbt_tests_core", "the seeds, staging, intermediate and core marts", exclude=REPORTING_SELECT
+)
+dbt_tests_reporting = _dbt_tests_step("dbt_tests_reporting", "the reporting marts", select=REPORTING_SELECT)
+DBT_TEST_CHECKS = [dbt_tests_core, dbt_tests_reporting]

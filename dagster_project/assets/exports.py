@@ -25,7 +25,7 @@ CHARTS = AssetKey("charts")
 @asset(
     key=EXPORTS,
     deps=[PUBLISHED_WAREHOUSE],
-    group_name="marts",
+    group_name="published",
     kinds={"parquet", "csv"},
     partitions_def=yearly_partitions,
     backfill_policy=BackfillPolicy.single_run(),
@@ -60,7 +60,7 @@ def exports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeResul
 @asset(
     key=CHARTS,
     deps=[PUBLISHED_WAREHOUSE],
-    group_name="marts",
+    group_name="published",
     kinds={"html"},
     partitions_def=yearly_partitions,
     backfill_policy=BackfillPolicy.single_run(),

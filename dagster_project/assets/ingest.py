@@ -1,7 +1,13 @@
-"""Ingest assets: landing -> raw (unpartitioned) and raw -> parsed (one year partition per report year).
+"""Ingest assets: landing -> raw and raw -> parsed (one year partition per report year).
 
 Wiring only: the work is `ingest.landing` and `ingest.flatten`. Python steps write their own files;
 only dbt writes the DuckDB file.
+
+`raw_reports` scans the whole landing folder whatever the run's years (a file's year is known only
+once it is read), yet it has the yearly partitions and the single-run backfill policy of every other
+asset: Dagster's backfill never puts an unpartitioned asset in the same run as partitioned ones, so
+an unpartitioned raw step made every backfill from the UI two runs or more, the second queued behind
+the first. Its metadata counts the run's years and says the total beside them.
 """
 
 import pandas as pd
@@ -29,6 +35,26 @@ PARSED_KEYS = {table: AssetKey(f"parsed_{table}") for table in PARSED_TABLES}
 PREVIEW_ROWS = 10
 
 
+def row_scope(rows: int, rows_total: int | None, years: list[int] | None) -> dict[str, MetadataValue]:
+    """The row-count metadata every asset of the project carries, meaning the same on every layer:
+    `dagster/row_count` the rows of the run's report years (of the whole table when it has no report
+    year: seeds, the static dimensions), `rows_total` the table's rows over every year, and
+    `rows_counted` which of the two the count is."""
+    if years is None:
+        return {
+            "dagster/row_count": MetadataValue.int(rows),
+            "rows_counted": MetadataValue.text("every row (the table is not by report year)"),
+        }
+    window = f"{years[0]}" if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+    out = {
+        "dagster/row_count": MetadataValue.int(rows),
+        "rows_counted": MetadataValue.text(f"report years {window} (this run's partitions)"),
+    }
+    if rows_total is not None:
+        out["rows_total"] = MetadataValue.int(rows_total)
+    return out
+
+
 def preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS, max_chars: int = 80) -> MetadataValue:
     """A Markdown preview of the first rows (long texts cut)."""
     if df.empty:
@@ -46,16 +72,22 @@ def preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS, max_chars: int = 80) -> 
     key=RAW_REPORTS,
     group_name="raw",
     kinds={"python", "parquet"},
+    partitions_def=yearly_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
     description=(
         "Scans data/landing/ (any layout, optional manifest.csv), stores each file's bytes once "
         "under raw/objects/ab/<sha256>, and writes raw/index.parquet (one row per landing path: "
         "ok / duplicate / quarantined, with first_seen kept across runs) and raw/quarantine.parquet "
-        "(every file that cannot enter a year partition, with the reason)."
+        "(every file that cannot enter a year partition, with the reason). Every run scans the whole "
+        "folder; it is partitioned by year only to run in the same run as the years it feeds."
     ),
 )
 def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeResult:
     result = landing.ingest_landing(paths.root())
     counts = result.counts()
+    years = years_in_range(context.partition_key_range)
+    index = result.index.to_pandas()
+    in_run = index[index["report_year"].isin(years)]
     quarantine = result.quarantine.to_pandas()
     for row in quarantine.itertuples():
         context.log.warning(f"quarantined {row.code}: {row.reason}")
@@ -63,14 +95,14 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
         context.log.warning(f"manifest: {finding}")
     return MaterializeResult(
         metadata={
-            "dagster/row_count": MetadataValue.int(counts["landed"]),
+            **row_scope(len(in_run), counts["landed"], years),
             "files_landed": MetadataValue.int(counts["landed"]),
             "files_ok": MetadataValue.int(counts["ok"]),
             "files_duplicate": MetadataValue.int(counts["duplicate"]),
             "files_quarantined": MetadataValue.int(counts["quarantined"]),
             "reports_by_year": MetadataValue.json({str(k): v for k, v in result.years().items()}),
             "quarantine": preview(quarantine[["path", "code", "reason"]], rows=50, max_chars=200),
-            "preview": preview(result.index.to_pandas()[["path", "sha256", "report_year", "status"]]),
+            "preview": preview(in_run[["path", "sha256", "report_year", "status"]]),
             "index_path": MetadataValue.path(str(landing.index_path(paths.root()))),
             "records_parsed": MetadataValue.int(result.parse.parsed),
             "records_reused": MetadataValue.int(result.parse.reused),
@@ -107,6 +139,12 @@ def parsed_tables(context: AssetExecutionContext, paths: OgiPaths):
         yield from _parsed_tables(context, root)
 
 
+def parsed_rows_total(root, table: str) -> int:
+    """Rows of a parsed table over every year's file (from the Parquet footers, no data read)."""
+    folder = root / "parsed" / table
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.glob("year=*/*.parquet")))
+
+
 def _parsed_tables(context: AssetExecutionContext, root):
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in PARSED_TABLES}
     rows_by_year: dict[str, dict[str, int]] = {t: {} for t in PARSED_TABLES}
@@ -119,12 +157,13 @@ def _parsed_tables(context: AssetExecutionContext, root):
                     pq.read_table(flatten.partition_path(root, table, year)).slice(0, PREVIEW_ROWS).to_pandas()
                 )
         context.log.info(f"{year}: {counts}")
+    years = years_in_range(context.partition_key_range)
     for table, key in PARSED_KEYS.items():
         df = pd.concat(frames[table]) if frames[table] else pd.DataFrame()
         yield MaterializeResult(
             asset_key=key,
             metadata={
-                "dagster/row_count": MetadataValue.int(sum(rows_by_year[table].values())),
+                **row_scope(sum(rows_by_year[table].values()), parsed_rows_total(root, table), years),
                 "rows_by_year": MetadataValue.json({y: n for y, n in rows_by_year[table].items() if n}),
                 "preview": preview(df),
             },

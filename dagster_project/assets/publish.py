@@ -1,14 +1,18 @@
 """Publish: the run's build of the warehouse replaces the published file, once every gate passed.
 
-Downstream of every dbt model, so a blocking gate that fails anywhere (parsed layer, facts, marts)
-stops it and the published warehouse stays as it was. The work is `ingest.publish`.
+Downstream of every model of the `marts` schema, which is what the published file holds (the
+working layers are dropped), so a blocking gate or dbt test that fails on the parsed layer, the
+facts or the marts stops it and the published warehouse stays as it was: a gate upstream of the
+marts stops the marts, and with them this step. Depending on the marts only (not on the seeds,
+staging and intermediate models too) also keeps the lineage readable: 21 edges into it, not 40.
+The work is `ingest.publish`.
 """
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from ingest import PARSER_VERSION
 from ingest.lock import build_lock
-from ingest.publish import publish
+from ingest.publish import PUBLISHED_SCHEMA, publish
 
 from ..partitions import yearly_partitions
 from ..resources import OgiPaths
@@ -19,8 +23,11 @@ PUBLISHED_WAREHOUSE = AssetKey("published_warehouse")
 
 @asset(
     key=PUBLISHED_WAREHOUSE,
-    deps=sorted(dbt_core_models.keys | dbt_reporting_models.keys, key=lambda k: k.to_user_string()),
-    group_name="marts",
+    deps=sorted(
+        (k for k in dbt_core_models.keys | dbt_reporting_models.keys if k.path[0] == PUBLISHED_SCHEMA),
+        key=lambda k: k.to_user_string(),
+    ),
+    group_name="published",
     kinds={"duckdb"},
     partitions_def=yearly_partitions,
     backfill_policy=BackfillPolicy.single_run(),
