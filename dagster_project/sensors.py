@@ -6,6 +6,10 @@ version, 32 hex digits, so the sensor page shows a short cursor however many fil
 cursor yet, or when the file it names is gone, the state the raw index recorded is the baseline, so
 turning the sensor on after `make run` does not rebuild everything. A cursor written before the state
 moved to a file (the state itself, as JSON) is read once as it is.
+
+A changed file's year comes from its stored record when this parser version has one; else the tick
+parses it in the worker pool and stores object and record, so the run it requests parses nothing
+again. A tick parses for 30 s at most (OGI_SENSOR_PARSE_BUDGET); the rest waits for the next tick.
 """
 
 import json
@@ -68,6 +72,12 @@ def landing_sensor(context: SensorEvaluationContext):
         previous = changes.state_from_index(root)
     requests, state, diff = landing_run_requests(previous, root)
     cursor = changes.save_state(root, state)
+    lookup = diff.lookup
+    if lookup.reused or lookup.parsed or lookup.deferred:
+        context.log.info(
+            f"years of changed files: {lookup.reused} from stored records, {lookup.parsed} parsed now "
+            f"(stored for the run), {len(lookup.deferred)} left for the next tick"
+        )
     if not requests:
         return SensorResult(skip_reason=SkipReason("no landing file changed"), cursor=cursor)
     context.log.info(f"changed: {diff.changed_paths[:20]} -> years {sorted(diff.years)}")

@@ -1,8 +1,15 @@
 """Change detection over the landing folder, for the landing sensor: which years need a run.
 
 The state is {path: [mtime_ns, size, sha256, year]}. A file is read (and hashed) only when its mtime
-or size moved; a changed file is parsed to learn which partition it would go to. The raw store and
-its index (ingest/landing.py) stay the only writer of `data/raw/`; this module reads them.
+or size moved. A changed file's partition comes from its parsed record: the one in the record store
+(`raw/records/<parser version>/`, keyed by sha256) when this parser version has read those bytes
+before, else a new parse. New parses go through the raw step's worker pool (one worker per core,
+each file with its time and memory budget), and the sensor keeps what it parsed: the object in the
+raw store and its record in the record store, both content-addressed and written atomically, so the
+run it requests parses nothing again (parse once). The raw index stays the raw step's alone.
+
+A tick parses for at most `PARSE_BUDGET_S` seconds (a sensor evaluation has a deadline): files it did
+not reach are left out of the new state, so the next tick sees them as new and goes on (`deferred`).
 
 The state is kept in a file, not in the sensor's cursor (one entry per landing file is tens of
 kilobytes, which the Dagster UI prints above the tick history): `save_state` writes it once under
@@ -20,7 +27,7 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +38,18 @@ from .landing import (
     classify,
     default_parser,
     landing_dir,
+    load_record,
+    object_path,
     read_index,
     read_manifests,
+    save_record,
     sha256_hex,
+    store_object,
     write_read_only,
 )
 
 KEEP_STATES = 8
+PARSE_BUDGET_S = float(os.environ.get("OGI_SENSOR_PARSE_BUDGET", 30))
 VERSION_CHARS = 32
 _VERSION = re.compile(rf"^[0-9a-f]{{{VERSION_CHARS}}}$")
 
@@ -65,14 +77,81 @@ def landing_fingerprint(data_root: str | os.PathLike) -> dict[str, list]:
 def year_of(
     data: bytes, path: str, manifest: Mapping[str, Any] | None, max_year: int, parse: Parser | None = None
 ) -> int | None:
-    """The partition a file would go to (None when it would be quarantined)."""
+    """The partition a file would go to (None when it would be quarantined), parsing it in process."""
     parse = parse or default_parser()
     try:
         record, error = parse(data, path), None
     except Exception as exc:  # same rule as build_entries
         record, error = None, str(exc)
+    return _partition(path, record, manifest, max_year, error)
+
+
+def _partition(
+    path: str, record: Mapping[str, Any] | None, manifest: Mapping[str, Any] | None, max_year: int, error: str | None
+) -> int | None:
     year, _source, code, _reason = classify(path, record, manifest, max_year, error)
     return None if code else year
+
+
+@dataclass
+class YearLookup:
+    """How the years of a tick's changed files were learned."""
+
+    reused: int = 0  # from the record store
+    parsed: int = 0  # parsed now (and stored)
+    deferred: list[str] = field(default_factory=list)  # not reached within the budget: next tick
+
+
+def years_of(
+    data_root: str | os.PathLike,
+    todo: Mapping[str, tuple[str, Mapping[str, Any] | None]],
+    max_year: int,
+    parse: Parser | None = None,
+    budget_s: float | None = None,
+) -> tuple[dict[str, int | None], YearLookup]:
+    """{path: partition} for changed files, given {path: (sha256, manifest row)}.
+
+    Records this parser version stored are read, not parsed again. With `parse` (tests), the rest is
+    parsed in process; otherwise their bytes go into the raw store and the worker pool parses them
+    from there, and each record is stored for the run to reuse. Files not reached within `budget_s`
+    are left out of the answer and listed in `deferred`.
+    """
+    out: dict[str, int | None] = {}
+    stats = YearLookup()
+    pending: dict[str, str] = {}  # sha -> first path
+    paths_of: dict[str, list[str]] = {}
+    for path, (sha, manifest) in todo.items():
+        record = load_record(data_root, sha, path) if parse is None else None
+        if record is not None:
+            out[path] = _partition(path, record, manifest, max_year, None)
+            stats.reused += 1
+        elif parse is not None:
+            data = (landing_dir(data_root) / path).read_bytes()
+            out[path] = year_of(data, path, manifest, max_year, parse)
+            stats.parsed += 1
+        else:
+            pending.setdefault(sha, path)
+            paths_of.setdefault(sha, []).append(path)
+    if not pending:
+        return out, stats
+    from .workers import ParsePool
+
+    deadline = time.monotonic() + (PARSE_BUDGET_S if budget_s is None else budget_s)
+    done: set[str] = set()
+    with ParsePool() as pool:
+        tasks = [(sha, str(object_path(data_root, sha)), path) for sha, path in pending.items()]
+        for sha, outcome in pool.parse_many(tasks):
+            done.add(sha)
+            stats.parsed += 1
+            error = None if outcome.record is not None else f"{outcome.code}: {outcome.reason}"
+            if outcome.record is not None:
+                save_record(data_root, sha, outcome.record)
+            for path in paths_of[sha]:
+                out[path] = _partition(path, outcome.record, todo[path][1], max_year, error)
+            if time.monotonic() > deadline:
+                break
+    stats.deferred = sorted(p for sha in pending if sha not in done for p in paths_of[sha])
+    return out, stats
 
 
 def state_from_index(data_root: str | os.PathLike) -> dict[str, list]:
@@ -97,16 +176,21 @@ class LandingDiff:
     years: set[int]  # partitions whose files were added, changed or removed
     changed_paths: list[str]  # landing paths whose bytes (or manifest row) changed
     unpartitioned: list[str]  # changed paths without a partition (would be quarantined)
+    lookup: YearLookup = field(default_factory=YearLookup)  # records reused / parsed / deferred
 
 
 def diff_landing(
-    data_root: str | os.PathLike, previous: Mapping[str, list], parse: Parser | None = None, max_year: int | None = None
+    data_root: str | os.PathLike,
+    previous: Mapping[str, list],
+    parse: Parser | None = None,
+    max_year: int | None = None,
+    budget_s: float | None = None,
 ) -> LandingDiff:
     """Compare landing with a previous state and name the partitions that changed.
 
     Files whose mtime and size are unchanged are not read. A changed file counts only when its
     hash or its year changed; a removed file marks its old year; a changed manifest.csv re-reads
-    the year of every file it lists.
+    the year of every file it lists. Years come from stored records where there are some (`years_of`).
     """
     max_year = last_complete_year() if max_year is None else max_year
     root = landing_dir(data_root)
@@ -117,9 +201,7 @@ def diff_landing(
         for p, fp in fingerprint.items()
     ) or any(p.rsplit("/", 1)[-1] == MANIFEST_NAME and p not in fingerprint for p in previous)
     state: dict[str, list] = {}
-    years: set[int] = set()
-    changed: list[str] = []
-    unpartitioned: list[str] = []
+    todo: dict[str, tuple[str, Mapping[str, Any] | None]] = {}
     for path, (mtime, size) in fingerprint.items():
         if path.rsplit("/", 1)[-1] == MANIFEST_NAME:
             state[path] = [mtime, size, None, None]
@@ -136,9 +218,22 @@ def diff_landing(
         if old is not None and old[2] == sha and not manifest_changed:
             state[path] = [mtime, size, sha, old[3]]
             continue
-        year = year_of(data, path, manifests.get(path), max_year, parse)
-        state[path] = [mtime, size, sha, year]
-        if old is not None and old[2] == sha and old[3] == year:
+        if parse is None:
+            store_object(data_root, data, sha)  # the pool parses the stored bytes, not a moving file
+        todo[path] = (sha, manifests.get(path))
+        state[path] = [mtime, size, sha, None]
+    found, lookup = years_of(data_root, todo, max_year, parse, budget_s)
+    years: set[int] = set()
+    changed: list[str] = []
+    unpartitioned: list[str] = []
+    for path in todo:
+        if path not in found:  # deferred: unseen for the next tick
+            del state[path]
+            continue
+        year = found[path]
+        state[path][3] = year
+        old = previous.get(path)
+        if old is not None and old[2] == state[path][2] and old[3] == year:
             continue
         changed.append(path)
         if old is not None and old[3] is not None:
@@ -152,7 +247,7 @@ def diff_landing(
             changed.append(path)
             if old[3] is not None:
                 years.add(int(old[3]))
-    return LandingDiff(state, years, sorted(changed), unpartitioned)
+    return LandingDiff(dict(sorted(state.items())), years, sorted(changed), unpartitioned, lookup)
 
 
 # --- the sensor's state, kept in a file ----------------------------------------------------------
