@@ -11,7 +11,8 @@ NEGATIVE_COUNT finding; the record store is where the raw step takes each file's
    the backfill makes one run, which succeeds.
 2. Every Great Expectations gate's execution history says Passed for both years.
 3. The same dialog launches 2020: the parsed_cells gate fails on 2020, its result lists the file and
-   its cell, nothing downstream runs and the published warehouse is the one of step 1.
+   its cell, nothing downstream runs, 2020 is red (failed) on the partition bars of the facts, the
+   marts and the published warehouse, and the published warehouse is the one of step 1.
 
 Clicks are the UI's own: the dialog, its partition box and buttons. Waiting for runs and counting a
 backfill's runs read the UI's GraphQL endpoint (what its pages poll), and the pages are checked too.
@@ -259,8 +260,20 @@ def launch_from_dialog(page, ui: UI, years: str, n_partitions: int, button: str,
 
 RUNS_QUERY = """query($filter: RunsFilter) { runsOrError(filter: $filter) { ... on Runs { results {
   runId status tags { key value } } } } }"""
+PARTITIONS_QUERY = """query($path: [String!]!) { assetNodeOrError(assetKey: {path: $path}) { ... on AssetNode {
+  assetPartitionStatuses { ... on TimePartitionStatuses { ranges { status startKey endKey } } } } } }"""
 BACKFILL_QUERY = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill {
   status runs(limit: 20) { runId status } } } }"""
+
+
+def partition_status(page, ui: UI, asset: str) -> dict[str, str]:
+    """{year: MATERIALIZED | FAILED | ...} of an asset's partitions, as its partition bar draws them."""
+    data = graphql(page, ui.base, PARTITIONS_QUERY, {"path": asset.split("/")})["assetNodeOrError"]
+    out = {}
+    for r in data["assetPartitionStatuses"]["ranges"]:
+        for year in range(int(r["startKey"]), int(r["endKey"]) + 1):
+            out[str(year)] = r["status"]
+    return out
 
 
 def wait_for(page, ui: UI, poll, done, timeout: float = RUN_TIMEOUT):
@@ -302,6 +315,8 @@ def test_a_backfill_from_the_ui_is_one_run_and_its_gates_pass_per_year(ui: UI, p
     open_lineage(page, ui)
     page.get_by_text("published", exact=True).first.wait_for()
     shot(page, "01_lineage")
+    startup = ui.log.read_text(errors="replace")
+    assert "SupersessionWarning" not in startup and "dagster dev" not in startup  # `make dev`'s entry point
     launch_from_dialog(page, ui, f"[{BACKFILL_YEARS[0]}...{BACKFILL_YEARS[1]}]", 2, "Launch backfill", "02")
     link = page.locator("a[href*='/runs/b/']").first
     link.wait_for(timeout=60_000)
@@ -367,3 +382,12 @@ def test_a_failing_gate_names_the_offending_file_and_stops_publishing(ui: UI, pa
         assert "Passed" in latest_for_year(rows, year)
     shot(page, "08_gate_history")
     assert published_build(ui) == before  # the failed gate stopped publishing
+
+    # the year the gate failed is red on every asset downstream of the gate, the years before stay green
+    for asset in ("marts/fct_requests", "marts/mart_agency_year", "published_warehouse"):
+        status = partition_status(page, ui, asset)
+        assert status.get(BAD_YEAR) == "FAILED", (asset, status)
+        assert all(status.get(y) == "MATERIALIZED" for y in BACKFILL_YEARS), (asset, status)
+    page.goto(f"{ui.base}/assets/published_warehouse?view=partitions")
+    page.get_by_text("Failed", exact=False).first.wait_for(timeout=60_000)
+    shot(page, "09_published_partition_failed")
