@@ -39,6 +39,7 @@ from .landing import (
     default_parser,
     landing_dir,
     load_record,
+    load_summaries,
     object_path,
     read_index,
     read_manifests,
@@ -111,7 +112,8 @@ def years_of(
 ) -> tuple[dict[str, int | None], YearLookup]:
     """{path: partition} for changed files, given {path: (sha256, manifest row)}.
 
-    Records this parser version stored are read, not parsed again. With `parse` (tests), the rest is
+    Records this parser version stored are read (their summaries, when the raw step kept them), not
+    parsed again. With `parse` (tests), the rest is
     parsed in process; otherwise their bytes go into the raw store and the worker pool parses them
     from there, and each record is stored for the run to reuse. Files not reached within `budget_s`
     are left out of the answer and listed in `deferred`.
@@ -120,8 +122,9 @@ def years_of(
     stats = YearLookup()
     pending: dict[str, str] = {}  # sha -> first path
     paths_of: dict[str, list[str]] = {}
+    known = load_summaries(data_root) if parse is None else {}
     for path, (sha, manifest) in todo.items():
-        record = load_record(data_root, sha, path) if parse is None else None
+        record = known.get(sha) or (load_record(data_root, sha, path) if parse is None else None)
         if record is not None:
             out[path] = _partition(path, record, manifest, max_year, None)
             stats.reused += 1

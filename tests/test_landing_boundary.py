@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import random
 import threading
 import time
+from pathlib import Path
 
 import pytest
-from conftest import SEEDS, fake_parse
+from conftest import NO_YEAR_REPORT, SEEDS, fake_parse
 from conftest import put_landing as put
 
-from ingest import landing
+from ingest import landing, parse_bytes
 from ingest.workers import ParsePool
 
 T0 = dt.datetime(2026, 1, 2, 3, 4, 5)
@@ -120,7 +123,7 @@ def test_records_are_stored_once_and_an_unchanged_rerun_parses_nothing(tmp_path)
     assert stored is not None and stored["report_id"] == sha
     assert landing.record_path(tmp_path, sha).stat().st_mode & 0o777 == 0o444
     second = landing.ingest_landing(tmp_path, max_year=2025, now=T0, workers=1)
-    assert (second.parse.parsed, second.parse.reused) == (0, 2)
+    assert (second.parse.parsed, second.parse.reused, second.parse.summarized) == (0, 2, 2)  # no record read
     assert second.index.equals(first.index)
     year = first.index.to_pylist()[0]["report_year"]
     inputs = list(landing.partition_inputs(tmp_path, year))
@@ -157,3 +160,26 @@ def test_a_file_over_its_memory_budget_is_quarantined(tmp_path):
     assert outcome.record is None and outcome.code in ("PARSE_MEMORY", "PARSE_CRASH")
     assert "64 MB" in outcome.reason
     assert again[0][1].record is not None
+
+
+def test_a_record_summary_classifies_as_the_record_does(tmp_path):
+    """The raw step classifies a known object from its summary: same year, code and reason as from the
+    whole record, for reports, non-reports and every quarantine reason the fuzz regressions carry."""
+    files = [*sorted(SEEDS.glob("*.txt")), *sorted((Path(__file__).parent / "fixtures" / "fuzz").glob("*"))]
+    inputs = [(f.name, f.read_bytes()) for f in files if f.is_file()]
+    inputs += [
+        ("garbage.bin", random.Random(3).randbytes(4096)),
+        ("minutes.txt", "会议纪要\n本次会议讨论了办公用品采购事宜。\n".encode()),
+        ("empty.txt", b""),
+        ("no_year.txt", NO_YEAR_REPORT.encode()),
+    ]
+    codes = set()
+    for name, data in inputs:
+        record = parse_bytes(data, name)
+        summary = landing.record_summary(record)
+        assert len(json.dumps(summary, ensure_ascii=False)) < 2000
+        for manifest in (None, {"year": 2020}):
+            expected = landing.classify(name, record, manifest, 2025)
+            assert landing.classify(name, summary, manifest, 2025) == expected, name
+            codes.add(expected[2])
+    assert None in codes and len(codes) >= 4  # both reports and quarantined files were compared

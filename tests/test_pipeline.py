@@ -52,6 +52,17 @@ def evaluations_by_partition(result, name: str) -> dict[str | None, object]:
     return out
 
 
+def materialization_metadata(result, key: str) -> dict:
+    """The metadata of an asset's (last) materialization in a run."""
+    found = [
+        e.event_specific_data.materialization.metadata
+        for e in result.all_events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == key
+    ]
+    assert found, f"{key} was not materialized"
+    return found[-1]
+
+
 def materialized_keys(result) -> set[str]:
     return {e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
 
@@ -377,9 +388,16 @@ def parsed_files(p: Pipeline) -> dict[str, str]:
 def test_rerun_gives_an_identical_warehouse(pipeline: Pipeline):
     before, files_before = snapshot(pipeline), parsed_files(pipeline)
     assert "marts.mart_agency_year" in before and "marts.fct_requests" in before
+    mtimes = {f: f.stat().st_mtime_ns for f in (pipeline.root / "parsed").rglob("*.parquet")}
     result = pipeline.run("2020", "2022")
     assert result.success
     assert parsed_files(pipeline) == files_before
+    # nothing changed: no object parsed again (every year from its summary) and no parsed file rewritten
+    raw = materialization_metadata(result, "raw_reports")
+    assert raw["records_parsed"].value == 0 and raw["records_reused_from_summaries"].value > 0
+    parsed = materialization_metadata(result, "parsed_cells")
+    assert parsed["years_written"].value == "none" and parsed["years_unchanged"].value.startswith("2020, 2021, 2022")
+    assert {f: f.stat().st_mtime_ns for f in (pipeline.root / "parsed").rglob("*.parquet")} == mtimes
     after = snapshot(pipeline)
     assert after.keys() == before.keys()
     for name in before:

@@ -106,6 +106,7 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
             "index_path": MetadataValue.path(str(landing.index_path(paths.root()))),
             "records_parsed": MetadataValue.int(result.parse.parsed),
             "records_reused": MetadataValue.int(result.parse.reused),
+            "records_reused_from_summaries": MetadataValue.int(result.parse.summarized),
             "records_parsed_why": MetadataValue.text(result.parse.why or "nothing new to parse"),
             "parse_workers": MetadataValue.int(result.parse.workers),
             "parse_seconds": MetadataValue.float(round(result.parse.seconds, 2)),
@@ -133,7 +134,8 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
     can_subset=False,
 )
 def parsed_tables(context: AssetExecutionContext, paths: OgiPaths):
-    """Re-parses the raw objects of each year in the run and rewrites exactly that year's four files."""
+    """Writes each year's four files from the records the raw step stored, a batch of reports at a
+    time; a year whose files were made from the same reports by the same code is left as it is."""
     root = paths.root()
     with build_lock(root, f"parsed {context.partition_key_range.start}-{context.partition_key_range.end}"):
         yield from _parsed_tables(context, root)
@@ -148,16 +150,35 @@ def parsed_rows_total(root, table: str) -> int:
 def _parsed_tables(context: AssetExecutionContext, root):
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in PARSED_TABLES}
     rows_by_year: dict[str, dict[str, int]] = {t: {} for t in PARSED_TABLES}
+    index = landing.read_index(root)
+    written, unchanged = [], []
     for year in years_in_range(context.partition_key_range):
-        counts = flatten.write_partition(landing.partition_inputs(root, year), root, year)
+        rows = landing.year_rows(root, year, index)
+        fingerprint = landing.year_fingerprint(rows)
+        if all(flatten.partition_fingerprint(root, t, year) == fingerprint for t in PARSED_TABLES):
+            # made from the same reports by the same code: the files already hold these rows
+            counts = {t: pq.ParquetFile(flatten.partition_path(root, t, year)).metadata.num_rows for t in PARSED_TABLES}
+            unchanged.append(year)
+        else:
+            inputs = landing.partition_inputs(root, year, rows=rows)
+            counts = flatten.write_partition(inputs, root, year, fingerprint=fingerprint)
+            written.append(year)
         for table in PARSED_TABLES:
             rows_by_year[table][str(year)] = counts[table]
             if counts[table] and sum(len(f) for f in frames[table]) < PREVIEW_ROWS:
                 frames[table].append(
                     pq.read_table(flatten.partition_path(root, table, year)).slice(0, PREVIEW_ROWS).to_pandas()
                 )
-        context.log.info(f"{year}: {counts}")
+        context.log.info(f"{year}: {counts}{' (unchanged, not rewritten)' if year in unchanged else ''}")
     years = years_in_range(context.partition_key_range)
+    years_note = {
+        "years_written": MetadataValue.text(", ".join(map(str, written)) or "none"),
+        "years_unchanged": MetadataValue.text(
+            (", ".join(map(str, unchanged)) + ": same reports, parser version and code as their files")
+            if unchanged
+            else "none"
+        ),
+    }
     for table, key in PARSED_KEYS.items():
         df = pd.concat(frames[table]) if frames[table] else pd.DataFrame()
         yield MaterializeResult(
@@ -165,6 +186,7 @@ def _parsed_tables(context: AssetExecutionContext, root):
             metadata={
                 **row_scope(sum(rows_by_year[table].values()), parsed_rows_total(root, table), years),
                 "rows_by_year": MetadataValue.json({y: n for y, n in rows_by_year[table].items() if n}),
+                **years_note,
                 "preview": preview(df),
             },
         )

@@ -38,14 +38,14 @@ PUBLISHED_WAREHOUSE = AssetKey("published_warehouse")
     ),
 )
 def published_warehouse(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeResult:
-    build = paths.build_path(context.run_id)
+    build = paths.build_path(context.run.run_id)
     target = paths.warehouse_path()
     if not build.exists():
         context.log.info("this run built no warehouse: nothing to publish")
         return MaterializeResult(metadata={"published": MetadataValue.bool(False)})
     key_range = context.partition_key_range
-    with build_lock(paths.root(), f"publish, run {context.run_id[:8]}", log=context.log.info):
-        out = publish(build, target, context.run_id, (int(key_range.start), int(key_range.end)), PARSER_VERSION)
+    with build_lock(paths.root(), f"publish, run {context.run.run_id[:8]}", log=context.log.info):
+        out = publish(build, target, context.run.run_id, (int(key_range.start), int(key_range.end)), PARSER_VERSION)
     context.log.info(f"published {target} ({out.bytes_after:,} bytes; the build was {out.bytes_build:,})")
     return MaterializeResult(
         metadata={
