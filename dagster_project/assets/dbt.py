@@ -281,9 +281,9 @@ def run_dbt_build(
     reporting marts alone), they are recreated first, so the selected models find their inputs."""
     variables = dbt_cli_vars(context.partition_key_range)
     context.log.info(f"dbt vars: {variables}")
-    build = paths.build_path(context.run_id)
-    with build_lock(paths.root(), f"dbt, run {context.run_id[:8]}", log=context.log.info):
-        fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run_id)
+    build = paths.build_path(context.run.run_id)
+    with build_lock(paths.root(), f"dbt, run {context.run.run_id[:8]}", log=context.log.info):
+        fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run.run_id)
         if fresh:
             context.log.info(f"building into {build} (a copy of the published warehouse)")
         with _env("OGI_DBT_TARGET_PATH", str(build)):
