@@ -1,25 +1,25 @@
 """Asset checks: Great Expectations gates (blocking) and the quarantine reconciliation.
 
-GX: each gated table's rows for the run's years go into a pandas DataFrame (Parquet for the parsed
-layer, a read-only DuckDB query for the facts and marts) and through `expectations.runner.validate`,
-once per run. A failed ERROR rule fails the check with ERROR severity, which stops every downstream
-asset of the run; a failed WARN rule only marks the check WARN. Data Docs go to data/docs/gx/.
+GX: a gated table is validated one year at a time, and each year a chunk at a time (Parquet row
+groups for the parsed layer, DuckDB's chunked fetch of a read-only query for the facts and marts;
+`expectations.runner.validate_chunks`, about CHUNK_ROWS rows each), so a gate's memory is bounded by
+the chunk whatever the size of the year or of the run. A failed ERROR rule fails the check with ERROR
+severity, which stops every downstream asset of the run; a failed WARN rule only marks the check WARN.
+Data Docs go to data/docs/gx/.
 
-One result per year. A range run (a single-run backfill, `make run`) validates its years together,
-then records one evaluation per year partition (`partition_evaluations`): a rule that found rows
-fails the years of those rows, a rule on the whole table (a column, a type, a distribution) every
-year of the run. Each evaluation's metadata names its offending rows (report year, report_id,
-file path, agency, cell, value; at most OFFENDING_ROWS) and links the Data Docs page over http
-(`docs_server`). Dagster's AssetCheckResult records no partition in a range run (the UI would show
-every gate skipped), so the checks yield AssetCheckEvaluations themselves, each pointing at the
-latest materialization of its partition as AssetCheckResult does for a single partition.
+One result per year (`partition_evaluations`). Each evaluation's metadata names its offending rows
+(report year, report_id, file path, agency, cell, value; at most OFFENDING_ROWS) and links the Data
+Docs page over http (`docs_server`). Dagster's AssetCheckResult records no partition in a range run
+(the UI would show every gate skipped), so the checks yield AssetCheckEvaluations themselves, each
+pointing at the latest materialization of its partition as AssetCheckResult does for a single
+partition. The cross-year check validates several years together (`gx_partition_results`).
 
 Which table a gate reads and which asset it sits on come from the suite's schema home: a parsed-layer
 suite names its flatten table, a warehouse suite its dbt model, whose relation (schema, table) is read
 from the dbt manifest and whose asset key from the dbt assets, so renamed model folders change nothing.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from urllib.parse import unquote, urlparse
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 from dagster import (
     AssetCheckEvaluation,
@@ -49,7 +48,14 @@ from dagster_dbt import get_asset_key_for_model
 
 from expectations import MODULES, SCHEMAS
 from expectations._common import ERROR
-from expectations.runner import OFFENDING_COLUMNS, Outcome, failures_by_partition, offending_rows, validate
+from expectations.runner import (
+    CHUNK_ROWS,
+    OFFENDING_COLUMNS,
+    Outcome,
+    failures_by_partition,
+    offending_rows,
+    validate_chunks,
+)
 from expectations.schemas import DbtContract, ParquetSchema
 from ingest import flatten, landing
 
@@ -179,42 +185,87 @@ def gx_partition_results(
     reports: pd.DataFrame,
     data_root: Path,
 ) -> dict[str, PartitionResult]:
-    """One PartitionResult per year from one validation of the run's years (see the module doc)."""
+    """One PartitionResult per year from one validation of several years' rows (the cross-year
+    check): a rule that found rows fails the years of those rows, a rule on the whole table every year."""
     shares = failures_by_partition(outcome, year_of_row, years, frame)
     rows_by_year = year_of_row.value_counts().to_dict()
-    docs = docs_server.http_url(outcome.data_docs, data_root)
     window = f"{years[0]}-{years[-1]}"
-    out: dict[str, PartitionResult] = {}
-    for year in years:
-        failures = shares[year]
-        errors = [f for f in failures if f["severity"] == ERROR]
-        severity = AssetCheckSeverity.ERROR if errors or not failures else AssetCheckSeverity.WARN
-        metadata: dict[str, Any] = {
-            "year": MetadataValue.text(str(year)),
-            "run_years": MetadataValue.text(window),
-            "rows": MetadataValue.int(int(rows_by_year.get(year, 0))),
-            "failed_rules": MetadataValue.text(", ".join(_rule_label(f) for f in failures) or "none"),
-            "n_error_failures": MetadataValue.int(len(errors)),
-            "n_warn_failures": MetadataValue.int(len(failures) - len(errors)),
-            "failures": MetadataValue.json([{k: v for k, v in f.items() if k != "rows"} for f in failures]),
-            "evaluated_expectations": MetadataValue.int(int(outcome.statistics.get("evaluated_expectations") or 0)),
-        }
-        offending = name_reports(offending_rows(failures, frame, OFFENDING_ROWS), reports)
-        if len(offending):
-            metadata["offending_rows"] = table_metadata(offending[OFFENDING_COLUMNS])
-        if docs:
-            metadata["data_docs"] = MetadataValue.url(docs)
-        if outcome.data_docs:
-            metadata["data_docs_file"] = MetadataValue.path(unquote(urlparse(outcome.data_docs).path))
-        description = (
-            f"{year}: every rule passed on {metadata['rows'].value:,} rows ({window} validated together)"
-            if not failures
-            else f"{year}: " + "; ".join(_rule_label(f) for f in failures)
+    return {
+        str(year): partition_result(
+            year,
+            shares[year],
+            int(rows_by_year.get(year, 0)),
+            outcome,
+            name_reports(offending_rows(shares[year], frame, OFFENDING_ROWS), reports),
+            data_root,
+            f"{window} validated together",
         )
-        out[str(year)] = PartitionResult(
-            passed=not failures, severity=severity, metadata=metadata, description=description
-        )
-    return out
+        for year in years
+    }
+
+
+def partition_result(
+    year: int,
+    failures: list[dict],
+    rows: int,
+    outcome: Outcome,
+    offending: pd.DataFrame,
+    data_root: Path,
+    how: str,
+) -> PartitionResult:
+    """A gate's verdict on one year: its failures, offending rows (with their reports) and Data Docs."""
+    errors = [f for f in failures if f["severity"] == ERROR]
+    severity = AssetCheckSeverity.ERROR if errors or not failures else AssetCheckSeverity.WARN
+    metadata: dict[str, Any] = {
+        "year": MetadataValue.text(str(year)),
+        "rows": MetadataValue.int(rows),
+        "validated": MetadataValue.text(how),
+        "failed_rules": MetadataValue.text(", ".join(_rule_label(f) for f in failures) or "none"),
+        "n_error_failures": MetadataValue.int(len(errors)),
+        "n_warn_failures": MetadataValue.int(len(failures) - len(errors)),
+        "failures": MetadataValue.json([{k: v for k, v in f.items() if k != "rows"} for f in failures]),
+        "evaluated_expectations": MetadataValue.int(int(outcome.statistics.get("evaluated_expectations") or 0)),
+    }
+    if len(offending):
+        metadata["offending_rows"] = table_metadata(offending[OFFENDING_COLUMNS])
+    docs = docs_server.http_url(outcome.data_docs, data_root)
+    if docs:
+        metadata["data_docs"] = MetadataValue.url(docs)
+    if outcome.data_docs:
+        metadata["data_docs_file"] = MetadataValue.path(unquote(urlparse(outcome.data_docs).path))
+    description = (
+        f"{year}: every rule passed on {rows:,} rows ({how})"
+        if not failures
+        else f"{year}: " + "; ".join(_rule_label(f) for f in failures)
+    )
+    return PartitionResult(passed=not failures, severity=severity, metadata=metadata, description=description)
+
+
+def year_gate(
+    suite: str, chunks: Iterable[pd.DataFrame], year: int, paths: OgiPaths, docs_on_pass: bool
+) -> PartitionResult:
+    """One year of a gated table, validated a chunk at a time (`validate_chunks`): memory stays
+    bounded by the chunk, not the year. The parsed tables' keys start with report_id, whose rows
+    are written together, so a report_id met again in a later chunk fails the key. A year that
+    failed gets its Data Docs page; of the years that passed, only the run's last one
+    (`docs_on_pass`: each page costs a rebuild of the site's index)."""
+    whole_by = "report_id" if isinstance(SCHEMAS[suite], ParquetSchema) else None
+    outcome, offending = validate_chunks(
+        suite,
+        chunks,
+        docs_dir=str(paths.docs_dir()),
+        run_name=str(year),
+        whole_by=whole_by,
+        limit=OFFENDING_ROWS,
+        docs_on_pass=docs_on_pass,
+    )
+    if len(offending):
+        offending = name_reports(offending, report_info(paths.root(), [year]))
+    n = outcome.statistics.get("chunks", 1)
+    how = f"{year} alone" + (f", in {n} chunks of at most {CHUNK_ROWS:,} rows" if n > 1 else "")
+    return partition_result(
+        year, outcome.failures, int(outcome.statistics.get("rows") or 0), outcome, offending, paths.root(), how
+    )
 
 
 def _rule_label(f: dict) -> str:
@@ -224,40 +275,50 @@ def _rule_label(f: dict) -> str:
 
 def read_parsed(root: Path, table: str, years: list[int]) -> pd.DataFrame:
     """The parsed table's rows of these years (missing partition files count as empty)."""
-    return read_parsed_by_year(root, table, years)[0]
+    frames = [chunk for year in years for chunk in parsed_chunks(root, table, year)]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def read_parsed_by_year(root: Path, table: str, years: list[int]) -> tuple[pd.DataFrame, pd.Series]:
-    """The parsed table's rows of these years, and the year of each row's partition file."""
-    tables, file_years = [], []
-    for year in years:
-        path = flatten.partition_path(root, table, year)
-        if path.exists():
-            t = pq.read_table(path)
-            tables.append(t)
-            file_years += [year] * t.num_rows
-    if not tables:
-        return flatten.SCHEMAS[table].empty_table().to_pandas(), pd.Series([], dtype="int64")
-    return pa.concat_tables(tables).to_pandas(), pd.Series(file_years, dtype="int64")
+def parsed_chunks(root: Path, table: str, year: int, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """One year's parsed file as DataFrames of whole row groups, about `rows` rows each (a row
+    group holds whole reports: flatten writes them a batch of reports at a time). At least one
+    frame, empty when the file is missing or has no rows."""
+    rows = rows or CHUNK_ROWS
+    path = flatten.partition_path(root, table, year)
+    if not path.exists():
+        yield flatten.SCHEMAS[table].empty_table().to_pandas()
+        return
+    f = pq.ParquetFile(path)
+    groups: list[int] = []
+    size = 0
+    for i in range(f.num_row_groups):
+        groups.append(i)
+        size += f.metadata.row_group(i).num_rows
+        if size >= rows:
+            yield f.read_row_groups(groups).to_pandas()
+            groups, size = [], 0
+    if groups or f.num_row_groups == 0:
+        yield f.read_row_groups(groups).to_pandas() if groups else f.schema_arrow.empty_table().to_pandas()
 
 
-def read_warehouse(warehouse: Path, contract: DbtContract, years: list[int]) -> pd.DataFrame:
+def warehouse_chunks(
+    warehouse: Path, contract: DbtContract, year: int, rows: int | None = None
+) -> Iterator[pd.DataFrame]:
+    """One year of a dbt model, read-only from DuckDB, about `rows` rows at a time (DuckDB's own
+    chunked fetch, 2,048 rows a vector). At least one frame."""
     schema, name = contract.relation()
+    vectors = max(1, (rows or CHUNK_ROWS) // 2048)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(
-            f'select * from "{schema}"."{name}" where report_year between ? and ?',
-            [min(years), max(years)],
-        ).df()
-
-
-def _gx_gate_results(
-    suite: str, df: pd.DataFrame, year_of_row: pd.Series, years: list[int], paths: OgiPaths
-) -> dict[str, PartitionResult]:
-    df = df.reset_index(drop=True)
-    year_of_row = year_of_row.reset_index(drop=True)
-    outcome = validate(suite, df, docs_dir=str(paths.docs_dir()), run_name=f"{years[0]}-{years[-1]}")
-    reports = report_info(paths.root(), years) if outcome.failures else pd.DataFrame()
-    return gx_partition_results(outcome, df, year_of_row, years, reports, paths.root())
+        result = con.execute(f'select * from "{schema}"."{name}" where report_year = ?', [year])
+        first = True
+        while True:
+            chunk = result.fetch_df_chunk(vectors)
+            if len(chunk) == 0 and not first:
+                return
+            yield chunk
+            if len(chunk) == 0:
+                return
+            first = False
 
 
 def _parsed_gate(suite: str, table: str):
@@ -270,8 +331,11 @@ def _parsed_gate(suite: str, table: str):
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths):
         years = run_years(context)
-        df, year_of_row = read_parsed_by_year(paths.root(), table, years)
-        yield from partition_evaluations(context, _gx_gate_results(suite, df, year_of_row, years, paths))
+        results = {
+            str(year): year_gate(suite, parsed_chunks(paths.root(), table, year), year, paths, year == years[-1])
+            for year in years
+        }
+        yield from partition_evaluations(context, results)
 
     return _check
 
@@ -285,9 +349,13 @@ def _warehouse_gate(suite: str, contract: DbtContract):
         description=gate_description(suite),
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths):
+        warehouse = paths.run_warehouse(context.run.run_id)
         years = run_years(context)
-        df = read_warehouse(paths.run_warehouse(context.run.run_id), contract, years)
-        yield from partition_evaluations(context, _gx_gate_results(suite, df, df["report_year"], years, paths))
+        results = {
+            str(year): year_gate(suite, warehouse_chunks(warehouse, contract, year), year, paths, year == years[-1])
+            for year in years
+        }
+        yield from partition_evaluations(context, results)
 
     return _check
 

@@ -450,6 +450,114 @@ def failures_by_partition(
     return out
 
 
+# --- bounded memory: one partition in chunks ----------------------------------------------------
+# Rows of one partition validated at once. GX's pandas engine holds the frame, a copy per
+# expectation's metric and, with result format COMPLETE, the index of every failing row: a few times
+# the frame's size. 200,000 rows of the widest gated table (parsed cells, 17 columns) peak at a few
+# hundred megabytes, whatever the size of the year.
+CHUNK_ROWS = int(os.environ.get("OGI_GX_CHUNK_ROWS", 200_000))
+
+
+def validate_chunks(
+    table: str,
+    chunks,
+    docs_dir: str | Path | None = None,
+    run_name: str | None = None,
+    whole_by: str | None = None,
+    limit: int = 50,
+    docs_on_pass: bool = True,
+) -> tuple[Outcome, pd.DataFrame]:
+    """Validate one partition given as an iterable of DataFrames, one chunk in memory at a time.
+
+    Every rule is row by row or on the columns, so a partition passes exactly when each chunk does;
+    the failures of the chunks are merged per rule (counts added, samples and rows kept up to
+    SAMPLE_SIZE / `limit`, row labels numbered over the whole partition). The one rule that spans
+    rows, a key's uniqueness, holds across chunks when every group of `whole_by` (the report_id the
+    parsed tables' keys start with) lies in one chunk: a `whole_by` value met again in a later chunk
+    fails `key_unique` for those rows. Returns the merged Outcome and the offending rows (at most
+    `limit`, each with its report). Data Docs (each page rebuilds the site's index, which reads the
+    stored results: seconds, not milliseconds): the page of the first chunk that failed, else, with
+    `docs_on_pass`, the first chunk's page, else none.
+    """
+    merged: dict[tuple, dict] = {}
+    offending: list[pd.DataFrame] = []
+    n_offending = 0
+    seen: set = set()
+    stats: dict[str, Any] = {}
+    docs_url, docs_failed = None, False
+    offset = n = 0
+    for frame in chunks:
+        n += 1
+        frame = frame.reset_index(drop=True)
+        frame.index = frame.index + offset
+        offset += len(frame)
+        label = f"{run_name} part {n}" if run_name else None
+        out = validate(table, frame, docs_dir=docs_dir if n == 1 and docs_on_pass else None, run_name=label)
+        failures = list(out.failures)
+        if whole_by is not None and whole_by in frame.columns and len(frame):
+            again = frame[whole_by].isin(seen)
+            if again.any():
+                failures.append(_split_group_failure(frame, again, whole_by))
+            seen.update(frame[whole_by].dropna().unique())
+        if n == 1 and docs_on_pass:
+            docs_url, docs_failed = out.data_docs, bool(out.failures)
+        if out.failures and docs_dir is not None and not docs_failed:  # the page of a chunk that failed
+            docs_url = validate(table, frame, docs_dir=docs_dir, run_name=label).data_docs or docs_url
+            docs_failed = True
+        rows = offending_rows(failures, frame, limit - n_offending)
+        n_offending += len(rows)
+        offending.append(rows)
+        for f in failures:
+            key = (f["rule"], f["severity"], f["expectation"], f.get("column"), f.get("condition"))
+            if key not in merged:
+                merged[key] = dict(f)
+                if f.get("rows") is not None:
+                    merged[key]["rows"] = list(f["rows"])[:limit]
+                continue
+            m = merged[key]
+            if f.get("rows") is not None and m.get("rows") is not None:
+                m["unexpected_count"] = (m.get("unexpected_count") or 0) + (f.get("unexpected_count") or 0)
+                m["rows"] = (m["rows"] + list(f["rows"]))[:limit]
+                if isinstance(m.get("sample"), list) and isinstance(f.get("sample"), list):
+                    m["sample"] = (m["sample"] + f["sample"])[:SAMPLE_SIZE]
+        for k, v in out.statistics.items():
+            if k in ("rows", "seconds", "n_error_failures", "n_warn_failures"):
+                continue
+            stats.setdefault(k, v)
+        stats["seconds"] = round(stats.get("seconds", 0) + out.statistics.get("seconds", 0), 3)
+    failures = sorted(merged.values(), key=lambda f: (f["severity"] != ERROR, f["rule"]))
+    stats.update(
+        rows=offset,
+        chunks=n,
+        n_error_failures=sum(f["severity"] == ERROR for f in failures),
+        n_warn_failures=sum(f["severity"] != ERROR for f in failures),
+    )
+    outcome = Outcome(
+        table=table,
+        success_error=not any(f["severity"] == ERROR for f in failures),
+        success_all=not failures,
+        failures=failures,
+        statistics=_jsonable(stats),
+        data_docs=docs_url,
+    )
+    frame_rows = pd.concat(offending, ignore_index=True) if offending else pd.DataFrame(columns=OFFENDING_COLUMNS)
+    return outcome, frame_rows.head(limit)
+
+
+def _split_group_failure(frame: pd.DataFrame, again: pd.Series, column: str) -> dict:
+    rows = list(frame.index[again])
+    return {
+        "rule": "key_unique",
+        "severity": ERROR,
+        "expectation": f"{column} in one chunk",
+        "column": column,
+        "unexpected_count": len(rows),
+        "sample": _jsonable(frame.loc[rows[:SAMPLE_SIZE], column].tolist()),
+        "rows": rows,
+        "condition": f"{column} met in an earlier chunk of the partition (its rows are written together)",
+    }
+
+
 def offending_rows(failures: list[dict], frame: pd.DataFrame, limit: int = 50) -> pd.DataFrame:
     """The rows the failed rules found, at most `limit` in all, each with the rule, the report it
     belongs to (year, report_id, path, agency when the frame has them), the cell or key inside the

@@ -862,3 +862,47 @@ def test_gate_judges_each_year_and_names_the_offending_rows(tmp_path, monkeypatc
     assert not any(r.passed for r in whole.values())
     assert all(r.severity == AssetCheckSeverity.ERROR for r in whole.values())
     assert "columns_present (ERROR)" in whole["2020"].metadata["failed_rules"].value
+
+
+# --- bounded memory: a partition in chunks ---------------------------------------------------------
+def _chunks(df: pd.DataFrame, size: int) -> list[pd.DataFrame]:
+    return [df.iloc[i : i + size] for i in range(0, len(df), size)] or [df]
+
+
+@pytest.mark.parametrize("size", [400, 10_000])
+def test_a_partition_in_chunks_fails_the_rules_the_whole_frame_fails(size):
+    """validate_chunks gives the verdict, rules and counts of one validation of the whole frame, one
+    chunk in memory at a time, with the offending rows named across chunks."""
+    from expectations.runner import validate_chunks
+
+    frame = cells_frame().sort_values("report_id", kind="stable").reset_index(drop=True)
+    frame.loc[[3, len(frame) - 2], "value"] = -4.0
+    frame.loc[5, "table_name"] = "table9"
+    whole = validate("parsed_cells", frame)
+    chunked, offending = validate_chunks("parsed_cells", _chunks(frame, size), whole_by=None)
+    assert chunked.success_error == whole.success_error is False
+    assert [(f["rule"], f["unexpected_count"]) for f in chunked.failures] == [
+        (f["rule"], f["unexpected_count"]) for f in whole.failures
+    ]
+    assert chunked.statistics["rows"] == len(frame) and chunked.statistics["chunks"] == -(-len(frame) // size)
+    assert (offending["value"] == -4.0).sum() == 2 and "table9" in set(offending["value"])
+    assert set(offending["report_id"]) == set(frame.loc[[3, 5, len(frame) - 2], "report_id"])
+
+    good = cells_frame()
+    ok, none = validate_chunks("parsed_cells", _chunks(good, size))
+    assert ok.success_all and none.empty
+
+
+def test_a_report_in_two_chunks_breaks_the_key():
+    """Each chunk holds whole reports; a report_id met again in a later chunk is a duplicate key
+    the chunks alone would not see, so it fails key_unique."""
+    from expectations.runner import validate_chunks
+
+    frame = reports_frame()
+    again = frame.iloc[[0]]
+    out, offending = validate_chunks("parsed_reports", [frame, again], whole_by="report_id")
+    assert not out.success_error
+    (failure,) = [f for f in out.failures if f["rule"] == "key_unique"]
+    assert failure["unexpected_count"] == 1 and failure["sample"] == [frame.iloc[0]["report_id"]]
+    assert list(offending["report_id"]) == [frame.iloc[0]["report_id"]]
+    assert validate_chunks("parsed_reports", [frame.iloc[:2], frame.iloc[2:]], whole_by="report_id")[0].success_all

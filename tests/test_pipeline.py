@@ -117,7 +117,7 @@ def test_a_range_run_records_every_check_once_per_year(pipeline: Pipeline):
     )
     status = {i.partition_key: (i.latest_execution_status.value, i.is_current) for i in infos}
     assert {y: status[y] for y in RUN_YEARS} == {y: ("SUCCEEDED", True) for y in RUN_YEARS}
-    docs = evaluations_by_partition(pipeline.result, "parsed_cells:gx_parsed_cells")["2021"].metadata["data_docs"]
+    docs = evaluations_by_partition(pipeline.result, "parsed_cells:gx_parsed_cells")["2022"].metadata["data_docs"]
     assert docs.value.startswith("http://127.0.0.1:") and "/gx/validations/" in docs.value
 
 
