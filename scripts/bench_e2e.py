@@ -5,7 +5,8 @@
 Generates N reports with `synth` (seeded; the portal mix of HTML and text pages with PDF and Word
 attachments mixed in, about 1 in 9 and 1 in 18), runs `scripts/build_warehouse.py` on them in a
 fresh data folder and Dagster home, then runs it again with nothing changed. For each build it
-prints, side by side: the wall time of every Dagster step (from the run's event log), the total,
+prints, side by side: the wall time of every Dagster step (from the run's event log) and the peak
+resident memory of the process tree while it ran, the total,
 reports per second, CPU time over wall time (how many cores the build kept busy) and the peak
 resident memory of the whole process tree (the build and every worker, dbt included), sampled from
 /proc every 0.2 s. No assertions and no thresholds: a report to read and to put in a note.
@@ -66,12 +67,15 @@ def _run_build(env: dict[str, str]) -> dict:
         text=True,
     )
     peak = 0
+    samples: list[tuple[float, int]] = []  # (unix time, tree RSS kB): the peak of each step
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.wait(0.2):
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            rss = _tree_rss_kb(proc.pid)
+            samples.append((time.time(), rss))
+            peak = max(peak, rss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -85,11 +89,11 @@ def _run_build(env: dict[str, str]) -> dict:
     if proc.returncode != 0:
         sys.stderr.write(out[-4000:])
         raise SystemExit(f"the build failed (exit {proc.returncode})")
-    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 1024, "run_id": run_id}
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 1024, "run_id": run_id, "samples": samples}
 
 
-def _step_times(home: Path, run_id: str) -> dict[str, float]:
-    """Wall seconds per Dagster step of a run, from its event log."""
+def _step_windows(home: Path, run_id: str) -> dict[str, tuple[float, float]]:
+    """(start, end) unix times of every Dagster step of a run, from its event log."""
     code = (
         "import json, sys\n"
         "from dagster import DagsterInstance, DagsterEventType\n"
@@ -100,7 +104,7 @@ def _step_times(home: Path, run_id: str) -> dict[str, float]:
         "        if ev is None or not ev.step_key: continue\n"
         "        if ev.event_type == DagsterEventType.STEP_START: starts[ev.step_key] = rec.timestamp\n"
         "        elif ev.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):\n"
-        "            out[ev.step_key] = rec.timestamp - starts.get(ev.step_key, rec.timestamp)\n"
+        "            out[ev.step_key] = (starts.get(ev.step_key, rec.timestamp), rec.timestamp)\n"
         "print(json.dumps(out))\n"
     )
     env = {**os.environ, "DAGSTER_HOME": str(home)}
@@ -138,7 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     for label in ("first build", "unchanged rebuild"):
         print(f"{label} ...", flush=True)
         r = _run_build(env)
-        r["steps"] = _step_times(home, r["run_id"]) if r["run_id"] else {}
+        windows = _step_windows(home, r["run_id"]) if r["run_id"] else {}
+        r["steps"] = {k: end - start for k, (start, end) in windows.items()}
+        r["step_peak_mb"] = {
+            k: max((rss for t, rss in r["samples"] if start <= t <= end), default=0) / 1024
+            for k, (start, end) in windows.items()
+        }
         runs[label] = r
 
     labels = list(runs)
@@ -147,8 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     width = max([len(s) for s in steps] + [24])
     print(f"\n{a.n:,} reports, {os.cpu_count()} cores\n")
     print(f"{'':{width}}  " + "  ".join(f"{lb:>18}" for lb in labels))
+    print(f"{'step: wall, peak RSS':{width}}")
     for s in steps:
-        print(f"{s:{width}}  " + "  ".join(f"{runs[lb]['steps'].get(s, float('nan')):>16.1f} s" for lb in labels))
+        print(
+            f"{s:{width}}  "
+            + "  ".join(
+                f"{runs[lb]['steps'].get(s, float('nan')):>8.1f} s {runs[lb]['step_peak_mb'].get(s, 0):>6,.0f} MB"
+                for lb in labels
+            )
+        )
     rows = [
         ("total wall", lambda r: f"{r['wall']:>16.1f} s"),
         ("reports per second", lambda r: f"{len(files) / r['wall']:>18.1f}"),
