@@ -19,16 +19,13 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from . import regions
+from . import regions, storage
 from .parser import labels
 from .record import Record
 
@@ -283,7 +280,7 @@ def raw_text(data_root: str | os.PathLike, record: Record) -> Callable[[], str |
         from .landing import object_path  # landing imports this module
 
         try:
-            data = object_path(data_root, sha256).read_bytes()
+            data = storage.read_bytes(object_path(data_root, sha256))
         except OSError:
             return None
         # the parser's codec name comes first ("gb18030 (declared gb2312)": what it used, what the page said)
@@ -398,8 +395,9 @@ def narrative_rows(record: Record, *, year: int | None = None) -> list[dict]:
 
 
 # --- partitions ---------------------------------------------------------------------------------
-def partition_path(data_root: str | os.PathLike, table: str, year: int) -> Path:
-    return Path(data_root) / "parsed" / table / f"year={int(year)}" / "part.parquet"
+def partition_path(data_root: str | os.PathLike, table: str, year: int) -> storage.Location:
+    """In the lake (ingest.storage: OGI_LAKE_URL, default the data root): a Path, or a URL."""
+    return storage.join(storage.lake_root(data_root), "parsed", table, f"year={int(year)}", "part.parquet")
 
 
 def partition_tables(
@@ -432,19 +430,10 @@ def partition_tables(
     return {t: pa.Table.from_pylist(rows[t], schema=SCHEMAS[t]) for t in TABLES}
 
 
-def write_table(table: pa.Table, target: Path) -> None:
-    """Write one Parquet file atomically (temporary file in the same folder, then rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.chmod(tmp, 0o644)  # readable like the raw objects (mkstemp makes 0600)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def write_table(table: pa.Table, target: storage.Location) -> None:
+    """Write one Parquet file atomically (locally a temporary file in the same folder, then rename;
+    on S3 one PUT): `ingest.storage.write_table`."""
+    storage.write_table(table, target)
 
 
 def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.PathLike, year: int) -> dict[str, int]:
@@ -458,8 +447,7 @@ def write_partition(records_with_paths: Iterable[tuple], data_root: str | os.Pat
     for name, table in tables.items():
         target = partition_path(data_root, name, year)
         write_table(table, target)
-        for stray in target.parent.glob("*.parquet"):
-            if stray.name != target.name:
-                stray.unlink()
+        for stray in storage.siblings(target, "*.parquet"):
+            storage.remove(stray)
         counts[name] = table.num_rows
     return counts
