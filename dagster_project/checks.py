@@ -28,7 +28,6 @@ from urllib.parse import unquote, urlparse
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from dagster import (
     AssetCheckEvaluation,
     AssetCheckExecutionContext,
@@ -51,7 +50,7 @@ from expectations import MODULES, SCHEMAS
 from expectations._common import ERROR
 from expectations.runner import OFFENDING_COLUMNS, Outcome, failures_by_partition, offending_rows, validate
 from expectations.schemas import DbtContract, ParquetSchema
-from ingest import flatten, landing
+from ingest import flatten, landing, storage
 
 from . import docs_server
 from .assets import dbt as dbt_assets_module
@@ -232,8 +231,8 @@ def read_parsed_by_year(root: Path, table: str, years: list[int]) -> tuple[pd.Da
     tables, file_years = [], []
     for year in years:
         path = flatten.partition_path(root, table, year)
-        if path.exists():
-            t = pq.read_table(path)
+        if storage.exists(path):
+            t = storage.read_table(path)
             tables.append(t)
             file_years += [year] * t.num_rows
     if not tables:
@@ -305,7 +304,7 @@ def raw_reconciliation(paths: OgiPaths) -> AssetCheckResult:
     on_disk = set(landing.scan_landing(landing.landing_dir(root)))
     index = landing.read_index(root)
     quarantine_path = landing.quarantine_path(root)
-    quarantined_rows = pq.read_table(quarantine_path).num_rows if quarantine_path.exists() else 0
+    quarantined_rows = storage.parquet_rows(quarantine_path) if storage.exists(quarantine_path) else 0
     status = pd.Series([r["status"] for r in index], dtype="object").value_counts().to_dict()
     ok, dup, quar = (int(status.get(s, 0)) for s in ("ok", "duplicate", "quarantined"))
     indexed = {r["path"] for r in index}
