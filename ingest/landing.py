@@ -8,6 +8,9 @@ year, and writes
     data/raw/index.parquet        one row per landing path (status ok / duplicate / quarantined)
     data/raw/quarantine.parquet   files that cannot enter a year partition, with the reason
 
+The raw store (`raw/...`) is in the lake, the data root unless `OGI_LAKE_URL` names a folder or an
+`s3://` prefix; every read and write of it goes through `ingest.storage`. The landing folder is local.
+
 A report's partition is the manifest's year when the manifest gives one, else the parsed year. A
 file is quarantined, never dropped, when it cannot be read, when the parser gives up on it (an
 error finding, see `quarantine_codes`), or when its year is unknown or outside the
