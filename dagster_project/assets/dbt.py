@@ -301,7 +301,7 @@ def run_dbt_build(
 def lake_location(paths: OgiPaths) -> str:
     """The lake as dbt's sources read it (OGI_LAKE_URL for the dbt process): the URL, or the
     absolute local folder (dbt runs in dbt/, so a relative path would mean another folder)."""
-    return storage.as_string(storage.lake_root(paths.root()))
+    return storage.as_string(paths.lake())
 
 
 @contextlib.contextmanager
