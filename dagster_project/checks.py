@@ -27,7 +27,6 @@ from urllib.parse import unquote, urlparse
 
 import duckdb
 import pandas as pd
-import pyarrow.parquet as pq
 from dagster import (
     AssetCheckEvaluation,
     AssetCheckExecutionContext,
@@ -57,7 +56,7 @@ from expectations.runner import (
     validate_chunks,
 )
 from expectations.schemas import DbtContract, ParquetSchema
-from ingest import flatten, landing
+from ingest import flatten, landing, storage
 
 from . import docs_server
 from .assets import dbt as dbt_assets_module
@@ -285,20 +284,20 @@ def parsed_chunks(root: Path, table: str, year: int, rows: int | None = None) ->
     frame, empty when the file is missing or has no rows."""
     rows = rows or CHUNK_ROWS
     path = flatten.partition_path(root, table, year)
-    if not path.exists():
+    if not storage.exists(path):
         yield flatten.SCHEMAS[table].empty_table().to_pandas()
         return
-    f = pq.ParquetFile(path)
-    groups: list[int] = []
-    size = 0
-    for i in range(f.num_row_groups):
-        groups.append(i)
-        size += f.metadata.row_group(i).num_rows
-        if size >= rows:
-            yield f.read_row_groups(groups).to_pandas()
-            groups, size = [], 0
-    if groups or f.num_row_groups == 0:
-        yield f.read_row_groups(groups).to_pandas() if groups else f.schema_arrow.empty_table().to_pandas()
+    with storage.parquet_file(path) as f:
+        groups: list[int] = []
+        size = 0
+        for i in range(f.num_row_groups):
+            groups.append(i)
+            size += f.metadata.row_group(i).num_rows
+            if size >= rows:
+                yield f.read_row_groups(groups).to_pandas()
+                groups, size = [], 0
+        if groups or f.num_row_groups == 0:
+            yield f.read_row_groups(groups).to_pandas() if groups else f.schema_arrow.empty_table().to_pandas()
 
 
 def warehouse_chunks(
@@ -373,7 +372,7 @@ def raw_reconciliation(paths: OgiPaths) -> AssetCheckResult:
     on_disk = set(landing.scan_landing(landing.landing_dir(root)))
     index = landing.read_index(root)
     quarantine_path = landing.quarantine_path(root)
-    quarantined_rows = pq.read_table(quarantine_path).num_rows if quarantine_path.exists() else 0
+    quarantined_rows = storage.parquet_rows(quarantine_path) if storage.exists(quarantine_path) else 0
     status = pd.Series([r["status"] for r in index], dtype="object").value_counts().to_dict()
     ok, dup, quar = (int(status.get(s, 0)) for s in ("ok", "duplicate", "quarantined"))
     indexed = {r["path"] for r in index}

@@ -1,8 +1,10 @@
 """Resources: where the data lives, and the dbt project / CLI.
 
 Both follow the same environment as dbt's profiles.yml: `OGI_DATA_DIR` (default `data/` in the
-repository) and `OGI_WAREHOUSE` (default `<data dir>/warehouse.duckdb`). They are read when a step
-runs, not when the definitions load, so a test or `make run` can point them elsewhere.
+repository), `OGI_WAREHOUSE` (default `<data dir>/warehouse.duckdb`) and `OGI_LAKE_URL`, where the
+raw store and the parsed layers live (default the data dir; may be `s3://...`, ingest/storage.py).
+They are read when a step runs, not when the definitions load, so a test or `make run` can point
+them elsewhere.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
+from ingest import storage
 from ingest.landing import default_data_root
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +34,10 @@ class OgiPaths(ConfigurableResource):
 
     def root(self) -> Path:
         return default_data_root()
+
+    def lake(self) -> storage.Location:
+        """The raw store and the parsed layers: OGI_LAKE_URL (a folder or s3://...), else the root."""
+        return storage.lake_root(self.root())
 
     def warehouse_path(self) -> Path:
         env = os.environ.get("OGI_WAREHOUSE")

@@ -1,6 +1,7 @@
 """python -m expectations TABLE SOURCE [--db FILE] [--docs DIR] [--json]
 
-SOURCE is a Parquet file or glob (e.g. data/parsed/cells/year=2021/part.parquet) or a DuckDB query
+SOURCE is a Parquet file or glob (e.g. data/parsed/cells/year=2021/part.parquet, or s3://... when the
+lake is on S3, see ingest/storage.py) or a DuckDB query
 (e.g. "select * from marts.fct_requests where report_year = 2021", run on --db, by default
 $OGI_WAREHOUSE or data/warehouse.duckdb, opened read-only). Prints the outcome; exit status 0 when
 every ERROR rule passed, 1 when one failed, 2 on a usage error.
@@ -25,6 +26,8 @@ def load(source: str, db: str | None = None):
     """A DataFrame from a Parquet path/glob or a DuckDB query."""
     import duckdb
 
+    from ingest import storage
+
     if _QUERY.match(source):
         db = (
             db
@@ -35,11 +38,13 @@ def load(source: str, db: str | None = None):
             db = ":memory:"  # a query over read_parquet(...) needs no warehouse
         con = duckdb.connect(db, read_only=db != ":memory:")
         try:
+            storage.configure_duckdb(con)  # read_parquet('s3://...') of a lake on S3
             return con.execute(source).df()
         finally:
             con.close()
     con = duckdb.connect()
     try:
+        storage.configure_duckdb(con, source if storage.is_url(source) else None)
         # hive_partitioning off: the year=YYYY folder must not add a column the file lacks
         return con.execute("select * from read_parquet(?, hive_partitioning = false)", [source]).df()
     finally:

@@ -20,16 +20,13 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from . import regions
+from . import regions, storage
 from .parser import labels
 from .record import Record
 
@@ -284,7 +281,7 @@ def raw_text(data_root: str | os.PathLike, record: Record) -> Callable[[], str |
         from .landing import object_path  # landing imports this module
 
         try:
-            data = object_path(data_root, sha256).read_bytes()
+            data = storage.read_bytes(object_path(data_root, sha256))
         except OSError:
             return None
         # the parser's codec name comes first ("gb18030 (declared gb2312)": what it used, what the page said)
@@ -399,8 +396,9 @@ def narrative_rows(record: Record, *, year: int | None = None) -> list[dict]:
 
 
 # --- partitions ---------------------------------------------------------------------------------
-def partition_path(data_root: str | os.PathLike, table: str, year: int) -> Path:
-    return Path(data_root) / "parsed" / table / f"year={int(year)}" / "part.parquet"
+def partition_path(data_root: str | os.PathLike, table: str, year: int) -> storage.Location:
+    """In the lake (ingest.storage: OGI_LAKE_URL, default the data root): a Path, or a URL."""
+    return storage.join(storage.lake_root(data_root), "parsed", table, f"year={int(year)}", "part.parquet")
 
 
 BATCH_REPORTS = 500  # reports per Parquet row group: what a partition write holds in memory at once
@@ -459,19 +457,10 @@ def partition_tables(
     return {t: pa.concat_tables([b[t] for b in batches]) for t in TABLES}
 
 
-def write_table(table: pa.Table, target: Path) -> None:
-    """Write one Parquet file atomically (temporary file in the same folder, then rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.chmod(tmp, 0o644)  # readable like the raw objects (mkstemp makes 0600)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def write_table(table: pa.Table, target: storage.Location) -> None:
+    """Write one Parquet file atomically (locally a temporary file in the same folder, then rename;
+    on S3 one PUT): `ingest.storage.write_table`."""
+    storage.write_table(table, target)
 
 
 FINGERPRINT_KEY = b"ogi.inputs"
@@ -479,11 +468,7 @@ FINGERPRINT_KEY = b"ogi.inputs"
 
 def partition_fingerprint(data_root: str | os.PathLike, table: str, year: int) -> str | None:
     """The inputs fingerprint a partition file was written from (None: no file, or written without)."""
-    try:
-        meta = pq.read_schema(partition_path(data_root, table, year)).metadata or {}
-    except (OSError, pa.ArrowInvalid):
-        return None
-    value = meta.get(FINGERPRINT_KEY)
+    value = storage.parquet_key_value(partition_path(data_root, table, year), FINGERPRINT_KEY)
     return value.decode() if value else None
 
 
@@ -506,32 +491,14 @@ def write_partition(
     counts = dict.fromkeys(TABLES, 0)
     with contextlib.ExitStack() as stack:
         writers = {
-            t: stack.enter_context(_atomic_writer(targets[t], SCHEMAS[t].with_metadata(metadata))) for t in TABLES
+            t: stack.enter_context(storage.parquet_writer(targets[t], SCHEMAS[t].with_metadata(metadata)))
+            for t in TABLES
         }
         for batch in partition_batches(records_with_paths, year, data_root):
             for t in TABLES:
                 writers[t].write_table(batch[t])
                 counts[t] += batch[t].num_rows
     for target in targets.values():
-        for stray in target.parent.glob("*.parquet"):
-            if stray.name != target.name:
-                stray.unlink()
+        for stray in storage.siblings(target, "*.parquet"):
+            storage.remove(stray)
     return counts
-
-
-@contextlib.contextmanager
-def _atomic_writer(target: Path, schema: pa.Schema):
-    """A Parquet writer to a temporary file beside `target`, renamed over it when the block ends
-    without an error (removed otherwise): readers see the old file or the whole new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            yield writer
-        os.chmod(tmp, 0o644)  # readable like the raw objects (mkstemp makes 0600)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -8,6 +8,9 @@ year, and writes
     data/raw/index.parquet        one row per landing path (status ok / duplicate / quarantined)
     data/raw/quarantine.parquet   files that cannot enter a year partition, with the reason
 
+The raw store (`raw/...`) is in the lake, the data root unless `OGI_LAKE_URL` names a folder or an
+`s3://` prefix; every read and write of it goes through `ingest.storage`. The landing folder is local.
+
 A report's partition is the manifest's year when the manifest gives one, else the parsed year. A
 file is quarantined, never dropped, when it cannot be read, when the parser gives up on it (an
 error finding, see `quarantine_codes`), or when its year is unknown or outside the
@@ -33,7 +36,6 @@ import posixpath
 import re
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from . import storage
 from .calendar import FIRST_YEAR, last_complete_year
 from .flatten import write_table
 from .lock import build_lock
@@ -99,16 +101,18 @@ def landing_dir(data_root: str | os.PathLike) -> Path:
     return Path(data_root) / "landing"
 
 
-def index_path(data_root: str | os.PathLike) -> Path:
-    return Path(data_root) / "raw" / "index.parquet"
+# The raw store is in the lake (ingest.storage: OGI_LAKE_URL, default the data root; maybe s3://):
+# a Path when local, a URL when remote. The landing folder is always local.
+def index_path(data_root: str | os.PathLike) -> storage.Location:
+    return storage.join(storage.lake_root(data_root), "raw", "index.parquet")
 
 
-def quarantine_path(data_root: str | os.PathLike) -> Path:
-    return Path(data_root) / "raw" / "quarantine.parquet"
+def quarantine_path(data_root: str | os.PathLike) -> storage.Location:
+    return storage.join(storage.lake_root(data_root), "raw", "quarantine.parquet")
 
 
-def object_path(data_root: str | os.PathLike, sha256: str) -> Path:
-    return Path(data_root) / "raw" / "objects" / sha256[:2] / sha256
+def object_path(data_root: str | os.PathLike, sha256: str) -> storage.Location:
+    return storage.join(storage.lake_root(data_root), "raw", "objects", sha256[:2], sha256)
 
 
 # --- the raw store ------------------------------------------------------------------------------
@@ -116,32 +120,23 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def store_object(data_root: str | os.PathLike, data: bytes, sha256: str | None = None) -> Path:
+def store_object(data_root: str | os.PathLike, data: bytes, sha256: str | None = None) -> storage.Location:
     """Write the bytes to the content-addressed store once; an existing object is never touched."""
     sha256 = sha256 or sha256_hex(data)
     target = object_path(data_root, sha256)
-    if not target.exists():
+    if not storage.exists(target):
         write_read_only(target, data)
     return target
 
 
-def write_read_only(target: Path, payload: bytes) -> None:
-    """Write a file atomically (a temporary name beside it, then rename), read-only (0444)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.chmod(tmp, 0o444)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def write_read_only(target: storage.Location, payload: bytes) -> None:
+    """Write a file atomically (locally a temporary name beside it, then rename, read-only 0444;
+    on S3 one PUT)."""
+    storage.write_bytes(target, payload, mode=0o444)
 
 
 def read_object(data_root: str | os.PathLike, sha256: str) -> bytes:
-    return object_path(data_root, sha256).read_bytes()
+    return storage.read_bytes(object_path(data_root, sha256))
 
 
 # --- landing scan and manifest ------------------------------------------------------------------
@@ -430,9 +425,10 @@ def default_parser() -> Parser:
 
 
 # --- parsed records, stored once per (sha256, parser version) ------------------------------------
-def record_path(data_root: str | os.PathLike, sha256: str, version: str | None = None) -> Path:
+def record_path(data_root: str | os.PathLike, sha256: str, version: str | None = None) -> storage.Location:
     """Where the parser's record of an object is kept: beside the objects, one folder per version."""
-    return Path(data_root) / "raw" / "records" / (version or _parser_version()) / sha256[:2] / f"{sha256}.json.gz"
+    version = version or _parser_version()
+    return storage.join(storage.lake_root(data_root), "raw", "records", version, sha256[:2], f"{sha256}.json.gz")
 
 
 def _parser_version() -> str:
@@ -448,8 +444,7 @@ def load_record(data_root: str | os.PathLike, sha256: str, path: str | None = No
     """
     target = record_path(data_root, sha256)
     try:
-        with gzip.open(target, "rt", encoding="utf-8") as fh:
-            record = json.load(fh)
+        record = json.loads(gzip.decompress(storage.read_bytes(target)).decode("utf-8"))
     except (OSError, ValueError, EOFError):
         return None
     if path is not None:
@@ -480,8 +475,9 @@ def record_summary(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def summaries_path(data_root: str | os.PathLike, version: str | None = None) -> Path:
-    return Path(data_root) / "raw" / "records" / (version or _parser_version()) / "summaries.parquet"
+def summaries_path(data_root: str | os.PathLike, version: str | None = None) -> storage.Location:
+    version = version or _parser_version()
+    return storage.join(storage.lake_root(data_root), "raw", "records", version, "summaries.parquet")
 
 
 SUMMARIES_SCHEMA = pa.schema([("sha256", pa.string()), ("summary", pa.string())])
@@ -490,9 +486,9 @@ SUMMARIES_SCHEMA = pa.schema([("sha256", pa.string()), ("summary", pa.string())]
 def load_summaries(data_root: str | os.PathLike) -> dict[str, dict[str, Any]]:
     """{sha256: record summary} that the raw step kept for this parser version."""
     path = summaries_path(data_root)
-    if not path.exists():
+    if not storage.exists(path):
         return {}
-    table = pq.read_table(path)
+    table = storage.read_table(path)
     return {
         sha: json.loads(text)
         for sha, text in zip(table.column("sha256").to_pylist(), table.column("summary").to_pylist(), strict=True)
@@ -504,13 +500,12 @@ def save_summaries(data_root: str | os.PathLike, summaries: Mapping[str, Mapping
         "sha256": sorted(summaries),
         "summary": [json.dumps(summaries[sha], ensure_ascii=False, sort_keys=True) for sha in sorted(summaries)],
     }
-    write_table(pa.table(rows, schema=SUMMARIES_SCHEMA), summaries_path(data_root))
+    storage.write_table(pa.table(rows, schema=SUMMARIES_SCHEMA), summaries_path(data_root))
 
 
 def stored_versions(data_root: str | os.PathLike) -> list[str]:
     """Parser versions that have records in the store."""
-    base = Path(data_root) / "raw" / "records"
-    return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+    return storage.list_folders(storage.join(storage.lake_root(data_root), "raw", "records"))
 
 
 @dataclass
@@ -708,9 +703,9 @@ def _parse_now(
 def _previous_index(data_root: str | os.PathLike) -> dict[str, tuple[str, str]]:
     """{path: (sha256, status)} from the raw index the last run wrote."""
     path = index_path(data_root)
-    if not path.exists():
+    if not storage.exists(path):
         return {}
-    rows = pq.read_table(path, columns=["path", "sha256", "status"]).to_pylist()
+    rows = storage.read_table(path, columns=["path", "sha256", "status"]).to_pylist()
     return {r["path"]: (r["sha256"] or "", r["status"]) for r in rows}
 
 
@@ -719,9 +714,9 @@ def _previous_first_seen(data_root: str | os.PathLike) -> dict[str, dt.datetime]
     """first_seen by sha256 (or by `path:` for rows without a hash) from the existing files."""
     seen: dict[str, dt.datetime] = {}
     for path in (index_path(data_root), quarantine_path(data_root)):
-        if not path.exists():
+        if not storage.exists(path):
             continue
-        table = pq.read_table(path, columns=["path", "sha256", "first_seen"])
+        table = storage.read_table(path, columns=["path", "sha256", "first_seen"])
         for row in table.to_pylist():
             key = row["sha256"] or f"path:{row['path']}"
             if row["first_seen"] is not None and (key not in seen or row["first_seen"] < seen[key]):
@@ -822,7 +817,7 @@ def _ingest_landing(
 
 def read_index(data_root: str | os.PathLike) -> list[dict[str, Any]]:
     path = index_path(data_root)
-    return pq.read_table(path).to_pylist() if path.exists() else []
+    return storage.read_table(path).to_pylist() if storage.exists(path) else []
 
 
 def year_rows(

@@ -63,10 +63,12 @@ def _vm_size_bytes() -> int:
 def _worker_main(conn: Connection, memory_mb: int) -> None:
     """Worker loop: receive (key, path, name), answer (key, kind, payload)."""
     import ingest
+    from ingest import storage
 
     # warm up (imports, OpenCC's tables, the PDF library) before the clock runs: start-up is not a
     # file's cost, and it counts in the memory baseline, not the budget
     ingest.parse_bytes("二〇二一年政府信息公开工作年度报告".encode(), "warm-up.txt")
+    storage.warm_up()  # s3fs, when the lake is remote
     if memory_mb > 0:
         limit = _vm_size_bytes() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -80,8 +82,7 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             return
         key, path, name = task
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            data = storage.read_bytes(path)  # a local path or a URL in the lake (ingest.storage)
             record = ingest.parse_bytes(data, name)
             del data
             # parse_bytes turns every exception into a PARSE_ERROR record: a MemoryError there is the budget's

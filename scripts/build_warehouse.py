@@ -72,18 +72,23 @@ def main(argv: list[str] | None = None) -> int:
             if event.is_step_failure:
                 print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:500]}")
         return 1
-    print_summary(paths.warehouse_path(), paths.root() / "raw" / "index.parquet")
+    from ingest import landing, storage
+
+    print_summary(paths.warehouse_path(), storage.as_string(landing.index_path(paths.root())))
     print_outputs(paths.export_dir(), paths.report_path())
     return 0
 
 
-def print_summary(warehouse: Path, raw_index: Path) -> None:
+def print_summary(warehouse: Path, raw_index: str) -> None:
     import duckdb
 
+    from ingest import storage
+
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        storage.configure_duckdb(con)  # the raw index may be on S3 (OGI_LAKE_URL)
         # the raw index is not in the published file (it holds marts only): read its Parquet file
         landed = con.execute(
-            "select status, count(*) from read_parquet(?) group by 1 order by 1", [str(raw_index)]
+            "select status, count(*) from read_parquet(?) group by 1 order by 1", [raw_index]
         ).fetchall()
         years = con.execute("select report_year, count(*) from marts.mart_agency_year group by 1 order by 1").fetchall()
         quarantine = con.execute("select path, code from marts.quarantine order by path").fetchall()

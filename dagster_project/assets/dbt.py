@@ -58,7 +58,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ingest import calendar
+from ingest import calendar, storage
 from ingest.lock import build_lock
 from ingest.publish import prepare_build
 
@@ -205,6 +205,7 @@ def _with_table_metadata(events: list, manifest: Mapping[str, Any], warehouse: s
         yield from events
         return
     with con:
+        storage.configure_duckdb(con)  # the staging views read the lake (httpfs when it is on S3)
         for event in events:
             unique_id = event.metadata.get("unique_id") if isinstance(event, Output) else None
             unique_id = getattr(unique_id, "value", unique_id)
@@ -286,7 +287,7 @@ def run_dbt_build(
         fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run.run_id)
         if fresh:
             context.log.info(f"building into {build} (a copy of the published warehouse)")
-        with _env("OGI_DBT_TARGET_PATH", str(build)):
+        with _env("OGI_DBT_TARGET_PATH", str(build)), _env(storage.LAKE_ENV, lake_location(paths)):
             if fresh and not builds_working_layers:
                 _restore_working_layers(dbt, variables, context.log.info)
             invocation = dbt.cli([*BUILD_ARGS, "--vars", json.dumps(variables)], context=context)
@@ -295,6 +296,12 @@ def run_dbt_build(
         yield from _with_refreshed_partitions(
             _with_table_metadata(events, invocation.manifest, str(build), years), invocation.manifest, context
         )
+
+
+def lake_location(paths: OgiPaths) -> str:
+    """The lake as dbt's sources read it (OGI_LAKE_URL for the dbt process): the URL, or the
+    absolute local folder (dbt runs in dbt/, so a relative path would mean another folder)."""
+    return storage.as_string(paths.lake())
 
 
 @contextlib.contextmanager
@@ -393,7 +400,7 @@ def run_dbt_tests(
     results: dict[AssetCheckKey, AssetCheckResult] = {}
     with build_lock(paths.root(), f"dbt test, run {context.run.run_id[:8]}", log=context.log.info):
         fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run.run_id)
-        with _env("OGI_DBT_TARGET_PATH", str(build)):
+        with _env("OGI_DBT_TARGET_PATH", str(build)), _env(storage.LAKE_ENV, lake_location(paths)):
             if fresh:  # a run of checks alone: test the published marts, with the working layers back
                 _restore_working_layers(dbt, variables, context.log.info)
             context.log.info(f"dbt test: {len(names)} tests of {len({s.asset_key for s in selected})} models")

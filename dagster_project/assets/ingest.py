@@ -11,7 +11,6 @@ the first. Its metadata counts the run's years and says the total beside them.
 """
 
 import pandas as pd
-import pyarrow.parquet as pq
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -23,7 +22,7 @@ from dagster import (
     multi_asset,
 )
 
-from ingest import flatten, landing
+from ingest import flatten, landing, storage
 from ingest.lock import build_lock
 
 from ..partitions import yearly_partitions, years_in_range
@@ -103,7 +102,7 @@ def raw_reports(context: AssetExecutionContext, paths: OgiPaths) -> MaterializeR
             "reports_by_year": MetadataValue.json({str(k): v for k, v in result.years().items()}),
             "quarantine": preview(quarantine[["path", "code", "reason"]], rows=50, max_chars=200),
             "preview": preview(in_run[["path", "sha256", "report_year", "status"]]),
-            "index_path": MetadataValue.path(str(landing.index_path(paths.root()))),
+            "index_path": MetadataValue.path(storage.as_string(landing.index_path(paths.root()))),
             "records_parsed": MetadataValue.int(result.parse.parsed),
             "records_reused": MetadataValue.int(result.parse.reused),
             "records_reused_from_summaries": MetadataValue.int(result.parse.summarized),
@@ -143,8 +142,8 @@ def parsed_tables(context: AssetExecutionContext, paths: OgiPaths):
 
 def parsed_rows_total(root, table: str) -> int:
     """Rows of a parsed table over every year's file (from the Parquet footers, no data read)."""
-    folder = root / "parsed" / table
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.glob("year=*/*.parquet")))
+    folder = storage.join(storage.lake_root(root), "parsed", table)
+    return sum(storage.parquet_rows(f) for f in storage.glob(folder, "year=*/*.parquet"))
 
 
 def _parsed_tables(context: AssetExecutionContext, root):
@@ -157,7 +156,7 @@ def _parsed_tables(context: AssetExecutionContext, root):
         fingerprint = landing.year_fingerprint(rows)
         if all(flatten.partition_fingerprint(root, t, year) == fingerprint for t in PARSED_TABLES):
             # made from the same reports by the same code: the files already hold these rows
-            counts = {t: pq.ParquetFile(flatten.partition_path(root, t, year)).metadata.num_rows for t in PARSED_TABLES}
+            counts = {t: storage.parquet_rows(flatten.partition_path(root, t, year)) for t in PARSED_TABLES}
             unchanged.append(year)
         else:
             inputs = landing.partition_inputs(root, year, rows=rows)
@@ -167,7 +166,7 @@ def _parsed_tables(context: AssetExecutionContext, root):
             rows_by_year[table][str(year)] = counts[table]
             if counts[table] and sum(len(f) for f in frames[table]) < PREVIEW_ROWS:
                 frames[table].append(
-                    pq.read_table(flatten.partition_path(root, table, year)).slice(0, PREVIEW_ROWS).to_pandas()
+                    storage.read_table(flatten.partition_path(root, table, year)).slice(0, PREVIEW_ROWS).to_pandas()
                 )
         context.log.info(f"{year}: {counts}{' (unchanged, not rewritten)' if year in unchanged else ''}")
     years = years_in_range(context.partition_key_range)
