@@ -19,7 +19,8 @@ suite names its flatten table, a warehouse suite its dbt model, whose relation (
 from the dbt manifest and whose asset key from the dbt assets, so renamed model folders change nothing.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,8 +247,8 @@ def year_gate(
     """One year of a gated table, validated a chunk at a time (`validate_chunks`): memory stays
     bounded by the chunk, not the year. The parsed tables' keys start with report_id, whose rows
     are written together, so a report_id met again in a later chunk fails the key. A year that
-    failed gets its Data Docs page; of the years that passed, only the run's last one
-    (`docs_on_pass`: each page costs a rebuild of the site's index)."""
+    failed gets its Data Docs page; a year that passed only with `docs_on_pass` (each page costs a
+    rebuild of the site's index)."""
     whole_by = "report_id" if isinstance(SCHEMAS[suite], ParquetSchema) else None
     outcome, offending = validate_chunks(
         suite,
@@ -265,6 +266,31 @@ def year_gate(
     return partition_result(
         year, outcome.failures, int(outcome.statistics.get("rows") or 0), outcome, offending, paths.root(), how
     )
+
+
+def gate_years(
+    suite: str, chunks_of: Callable[[int], Iterable[pd.DataFrame]], years: list[int], paths: OgiPaths
+) -> dict[str, PartitionResult]:
+    """Every year of a run through `year_gate`. A year without rows gets what an empty frame gives,
+    validated once per gate and run (a run over all years has many such years, and each validation
+    costs seconds of fixed work). The last year with rows gets the Data Docs page of a pass."""
+    results: dict[str, PartitionResult] = {}
+    empty: Outcome | None = None
+    docs_pending = True
+    for year in sorted(years, reverse=True):
+        chunks = iter(chunks_of(year))
+        first = next(chunks)
+        if len(first) == 0 and next(chunks, None) is None:
+            if empty is None:
+                empty, _ = validate_chunks(suite, [first], limit=OFFENDING_ROWS)
+            none = pd.DataFrame(columns=OFFENDING_COLUMNS)
+            results[str(year)] = partition_result(
+                year, empty.failures, 0, empty, none, paths.root(), f"{year}: no rows"
+            )
+            continue
+        results[str(year)] = year_gate(suite, itertools.chain([first], chunks), year, paths, docs_pending)
+        docs_pending = False
+    return {str(year): results[str(year)] for year in years}
 
 
 def _rule_label(f: dict) -> str:
@@ -329,11 +355,7 @@ def _parsed_gate(suite: str, table: str):
         description=gate_description(suite),
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths):
-        years = run_years(context)
-        results = {
-            str(year): year_gate(suite, parsed_chunks(paths.root(), table, year), year, paths, year == years[-1])
-            for year in years
-        }
+        results = gate_years(suite, lambda year: parsed_chunks(paths.root(), table, year), run_years(context), paths)
         yield from partition_evaluations(context, results)
 
     return _check
@@ -349,11 +371,7 @@ def _warehouse_gate(suite: str, contract: DbtContract):
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths):
         warehouse = paths.run_warehouse(context.run.run_id)
-        years = run_years(context)
-        results = {
-            str(year): year_gate(suite, warehouse_chunks(warehouse, contract, year), year, paths, year == years[-1])
-            for year in years
-        }
+        results = gate_years(suite, lambda year: warehouse_chunks(warehouse, contract, year), run_years(context), paths)
         yield from partition_evaluations(context, results)
 
     return _check

@@ -906,3 +906,34 @@ def test_a_report_in_two_chunks_breaks_the_key():
     assert failure["unexpected_count"] == 1 and failure["sample"] == [frame.iloc[0]["report_id"]]
     assert list(offending["report_id"]) == [frame.iloc[0]["report_id"]]
     assert validate_chunks("parsed_reports", [frame.iloc[:2], frame.iloc[2:]], whole_by="report_id")[0].success_all
+
+
+def test_empty_years_are_judged_once_and_the_last_year_with_rows_gets_the_docs(tmp_path, monkeypatch):
+    """A run over many years validates an empty year once per gate (its verdict is the same for
+    every such year), and links Data Docs for the last year that has rows."""
+    import expectations.runner as runner
+    from dagster_project.checks import gate_years
+    from dagster_project.resources import OgiPaths
+
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path))
+    calls = []
+    real = runner.validate
+
+    def counting(table, df, **kwargs):
+        calls.append(len(df))
+        return real(table, df, **kwargs)
+
+    monkeypatch.setattr(runner, "validate", counting)
+    frame = mart_agency_year_frame()
+    rows = frame[frame.report_year == 2021]
+    empty = frame.iloc[0:0]
+    results = gate_years(
+        "mart_agency_year", lambda y: [rows if y == 2021 else empty], [2019, 2020, 2021, 2022], OgiPaths()
+    )
+    assert list(results) == ["2019", "2020", "2021", "2022"]
+    assert sorted(calls) == [0, len(rows)]  # one validation of an empty frame for three empty years
+    assert results["2021"].passed and "data_docs" in results["2021"].metadata
+    for year in ("2019", "2020", "2022"):
+        assert results[year].metadata["rows"].value == 0 and "data_docs" not in results[year].metadata
+        assert results[year].metadata["failed_rules"].value == "has_rows (WARN)"
+        assert not results[year].passed and results[year].severity.value == "WARN"
