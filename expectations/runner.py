@@ -406,9 +406,17 @@ def _outcome(table: str, frame: pd.DataFrame, result, seconds: float, docs_url: 
         rows=len(frame),
         columns=int(frame.shape[1]),
         seconds=round(seconds, 3),
-        n_error_failures=sum(f["severity"] == ERROR for f in failures),
-        n_warn_failures=sum(f["severity"] != ERROR for f in failures),
     )
+    return _verdict(table, failures, stats, docs_url)
+
+
+def _verdict(table: str, failures: list[dict], stats: dict, docs_url: str | None) -> Outcome:
+    """The Outcome of a validation's failures: blocking when an ERROR rule failed."""
+    stats = {
+        **stats,
+        "n_error_failures": sum(f["severity"] == ERROR for f in failures),
+        "n_warn_failures": sum(f["severity"] != ERROR for f in failures),
+    }
     return Outcome(
         table=table,
         success_error=not any(f["severity"] == ERROR for f in failures),
@@ -526,20 +534,8 @@ def validate_chunks(
             stats.setdefault(k, v)
         stats["seconds"] = round(stats.get("seconds", 0) + out.statistics.get("seconds", 0), 3)
     failures = sorted(merged.values(), key=lambda f: (f["severity"] != ERROR, f["rule"]))
-    stats.update(
-        rows=offset,
-        chunks=n,
-        n_error_failures=sum(f["severity"] == ERROR for f in failures),
-        n_warn_failures=sum(f["severity"] != ERROR for f in failures),
-    )
-    outcome = Outcome(
-        table=table,
-        success_error=not any(f["severity"] == ERROR for f in failures),
-        success_all=not failures,
-        failures=failures,
-        statistics=_jsonable(stats),
-        data_docs=docs_url,
-    )
+    stats.update(rows=offset, chunks=n)
+    outcome = _verdict(table, failures, stats, docs_url)
     frame_rows = pd.concat(offending, ignore_index=True) if offending else pd.DataFrame(columns=OFFENDING_COLUMNS)
     return outcome, frame_rows.head(limit)
 

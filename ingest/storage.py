@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -246,24 +245,9 @@ def write_bytes(location: Location, payload: bytes, mode: int = 0o644, prefix: s
 
 def write_table(table: pa.Table, location: Location) -> None:
     """Write one Parquet file (zstd) atomically: locally a temporary file in the same folder, then
-    a rename (readable, 0644, like the raw objects); remotely one PUT of the finished file."""
-    if is_url(location):
-        buffer = io.BytesIO()
-        pq.write_table(table, buffer, compression="zstd")
-        write_bytes(location, buffer.getvalue())
-        return
-    target = Path(location)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    a rename (readable, 0644, like the raw objects); remotely one upload of the finished file."""
+    with parquet_writer(location, table.schema) as writer:
+        writer.write_table(table)
 
 
 @contextlib.contextmanager

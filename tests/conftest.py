@@ -188,3 +188,17 @@ def pipeline(tmp_path_factory) -> Pipeline:
     p.instance = make_instance(p.home)
     p.result = p.run(*PIPELINE_YEARS)
     return p
+
+
+# Debian's headless Chromium, driven by Playwright (its own browser download is not used): the
+# charts page and the Dagster UI tests. Nothing but local pages is loaded.
+CHROMIUM = Path(os.environ.get("OGI_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]

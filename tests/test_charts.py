@@ -14,22 +14,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Pipeline
+from conftest import CHROMIUM, CHROMIUM_ARGS, Pipeline
 
 from ingest.charts import FIGURES, POOLED_RATES, coverage
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path(os.environ.get("OGI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CHART_IDS = {
     "requests-by-year",
     "rates-by-year",

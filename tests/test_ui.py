@@ -36,20 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, write_landing
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SEEDS, write_landing
 
 pytestmark = [pytest.mark.slow, pytest.mark.ui]
 
-CHROMIUM = Path(os.environ.get("OGI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = ROOT / "data" / "docs" / "ui"
 BACKFILL_YEARS = ("2021", "2022")
 BAD_YEAR = "2020"
