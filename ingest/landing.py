@@ -820,6 +820,19 @@ def read_index(data_root: str | os.PathLike) -> list[dict[str, Any]]:
     return storage.read_table(path).to_pylist() if storage.exists(path) else []
 
 
+def years_with_reports(data_root: str | os.PathLike) -> set[int]:
+    """The report years of the index's `ok` files (two columns read, not the whole index)."""
+    path = index_path(data_root)
+    if not storage.exists(path):
+        return set()
+    table = storage.read_table(path, columns=["status", "report_year"])
+    return {
+        int(year)
+        for status, year in zip(table["status"].to_pylist(), table["report_year"].to_pylist(), strict=True)
+        if status == "ok" and year is not None
+    }
+
+
 def year_rows(
     data_root: str | os.PathLike, year: int, index: list[dict[str, Any]] | None = None
 ) -> list[dict[str, Any]]:

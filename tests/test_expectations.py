@@ -910,7 +910,8 @@ def test_a_report_in_two_chunks_breaks_the_key():
 
 def test_empty_years_are_judged_once_and_the_last_year_with_rows_gets_the_docs(tmp_path, monkeypatch):
     """A run over many years validates an empty year once per gate (its verdict is the same for
-    every such year), and links Data Docs for the last year that has rows."""
+    every such year), passes a year for which no report landed, and links Data Docs for the last
+    year that has rows."""
     import expectations.runner as runner
     from dagster_project.checks import gate_years
     from dagster_project.resources import OgiPaths
@@ -927,13 +928,29 @@ def test_empty_years_are_judged_once_and_the_last_year_with_rows_gets_the_docs(t
     frame = mart_agency_year_frame()
     rows = frame[frame.report_year == 2021]
     empty = frame.iloc[0:0]
-    results = gate_years(
-        "mart_agency_year", lambda y: [rows if y == 2021 else empty], [2019, 2020, 2021, 2022], OgiPaths()
-    )
-    assert list(results) == ["2019", "2020", "2021", "2022"]
-    assert sorted(calls) == [0, len(rows)]  # one validation of an empty frame for three empty years
+    index = [
+        {"path": f"r{year}.txt", "sha256": _sha(year), "status": "ok", "report_year": year}
+        for year in (2018, 2019, 2020, 2021, 2022)
+    ]
+    write_index(tmp_path, index)
+    years = [2017, 2018, 2019, 2020, 2021, 2022]
+    results = gate_years("mart_agency_year", lambda y: [rows if y == 2021 else empty], years, OgiPaths())
+    assert list(results) == [str(y) for y in years]
+    assert sorted(calls) == [0, len(rows)]  # one validation of an empty frame for four empty years
     assert results["2021"].passed and "data_docs" in results["2021"].metadata
-    for year in ("2019", "2020", "2022"):
+    for year in ("2018", "2019", "2020", "2022"):  # reports landed, yet no row: the has_rows warning
         assert results[year].metadata["rows"].value == 0 and "data_docs" not in results[year].metadata
         assert results[year].metadata["failed_rules"].value == "has_rows (WARN)"
         assert not results[year].passed and results[year].severity.value == "WARN"
+    assert results["2017"].passed  # nothing landed for 2017: nothing to check
+    assert results["2017"].description == "2017: no report landed for this year, nothing to check"
+
+
+def write_index(data_root: Path, rows: list[dict]) -> None:
+    """A raw index with these rows (the other columns empty), as the raw step writes it."""
+    from ingest import landing
+
+    full = [{name: row.get(name) for name in landing.INDEX_SCHEMA.names} for row in rows]
+    path = data_root / "raw" / "index.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(full, schema=landing.INDEX_SCHEMA), path)
