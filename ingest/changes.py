@@ -113,10 +113,10 @@ def years_of(
     """{path: partition} for changed files, given {path: (sha256, manifest row)}.
 
     Records this parser version stored are read (their summaries, when the raw step kept them), not
-    parsed again. With `parse` (tests), the rest is
-    parsed in process; otherwise their bytes go into the raw store and the worker pool parses them
-    from there, and each record is stored for the run to reuse. Files not reached within `budget_s`
-    are left out of the answer and listed in `deferred`.
+    parsed again. With `parse` (tests), the rest is parsed in process; otherwise the worker pool
+    parses their bytes from the raw store (`diff_landing` put them there), and each record is stored
+    for the run to reuse. Files not reached within `budget_s` are left out of the answer and listed
+    in `deferred`.
     """
     out: dict[str, int | None] = {}
     stats = YearLookup()
