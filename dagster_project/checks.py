@@ -46,7 +46,7 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
-from expectations import MODULES, SCHEMAS
+from expectations import MODULES, SCHEMAS, verdicts
 from expectations._common import ERROR
 from expectations.runner import (
     CHUNK_ROWS,
@@ -269,18 +269,35 @@ def year_gate(
 
 
 def gate_years(
-    suite: str, chunks_of: Callable[[int], Iterable[pd.DataFrame]], years: list[int], paths: OgiPaths
+    suite: str,
+    chunks_of: Callable[[int], Iterable[pd.DataFrame]],
+    years: list[int],
+    paths: OgiPaths,
+    fingerprint_of: Callable[[int], str | None] | None = None,
+    run_id: str = "",
 ) -> dict[str, PartitionResult]:
     """Every year of a run through `year_gate`. A year without rows and without any report in the
     raw index passes: nothing landed for it, so there is nothing to check (a run over every year has
     many such years). A year without rows whose reports did land gets what an empty frame gives (the
     `has_rows` warning), validated once per gate and run, each validation costing seconds of fixed
-    work. The last year with rows gets the Data Docs page of a pass."""
+    work. The last year with rows gets the Data Docs page of a pass.
+
+    With `fingerprint_of` (the year's rows -> a fingerprint), a year whose rows and rules are those
+    of a stored pass reuses it instead of validating again (`expectations.verdicts`); a year that
+    passes now is stored, one that does not is forgotten."""
     results: dict[str, PartitionResult] = {}
     empty: Outcome | None = None
     landed = landing.years_with_reports(paths.root())
     docs_pending = True
+    store = verdicts.VerdictStore(paths.root(), suite)
+    reuse = fingerprint_of is not None and verdicts.reuse_enabled()
+    rules = verdicts.rules_fingerprint(suite) if fingerprint_of is not None else ""
     for year in sorted(years, reverse=True):
+        data = fingerprint_of(year) if fingerprint_of is not None and year in landed else None
+        earned = store.get(year, data, rules) if reuse and data else None
+        if earned is not None:
+            results[str(year)] = reused_result(year, earned, paths.root())
+            continue
         chunks = iter(chunks_of(year))
         first = next(chunks)
         if len(first) == 0 and next(chunks, None) is None:
@@ -302,9 +319,51 @@ def gate_years(
                 year, empty.failures, 0, empty, none, paths.root(), f"{year}: no rows"
             )
             continue
-        results[str(year)] = year_gate(suite, itertools.chain([first], chunks), year, paths, docs_pending)
+        result = results[str(year)] = year_gate(suite, itertools.chain([first], chunks), year, paths, docs_pending)
         docs_pending = False
+        if data and result.passed:
+            store.put(year, earned_pass(result, data, rules, run_id))
+        elif data:
+            store.forget(year)
+    store.save()
     return {str(year): results[str(year)] for year in years}
+
+
+def earned_pass(result: PartitionResult, data: str, rules: str, run_id: str) -> verdicts.Pass:
+    """What a pass recorded, to be reused while the rows and the rules stay the same."""
+    meta = result.metadata
+    docs = meta.get("data_docs_file")
+    return verdicts.Pass(
+        data=data,
+        rules=rules,
+        rows=int(meta["rows"].value),
+        evaluated_expectations=int(meta["evaluated_expectations"].value),
+        run_id=run_id,
+        at=verdicts.now(),
+        data_docs=Path(str(docs.value)).as_uri() if docs is not None else None,
+    )
+
+
+def reused_result(year: int, earned: verdicts.Pass, data_root: Path) -> PartitionResult:
+    """A year whose rows and rules are those of a stored pass: that pass, said to be reused."""
+    how = verdicts.describe(earned)
+    metadata: dict[str, Any] = {
+        "year": MetadataValue.text(str(year)),
+        "rows": MetadataValue.int(earned.rows),
+        "validated": MetadataValue.text(how),
+        "verdict_reused": MetadataValue.bool(True),
+        "verdict_of_run": MetadataValue.text(earned.run_id),
+        "failed_rules": MetadataValue.text("none"),
+        "n_error_failures": MetadataValue.int(0),
+        "n_warn_failures": MetadataValue.int(0),
+        "evaluated_expectations": MetadataValue.int(earned.evaluated_expectations),
+    }
+    docs = docs_server.http_url(earned.data_docs, data_root) if earned.data_docs else None
+    if docs:
+        metadata["data_docs"] = MetadataValue.url(docs)
+    return PartitionResult(
+        passed=True, metadata=metadata, description=f"{year}: every rule passed on {earned.rows:,} rows ({how})"
+    )
 
 
 def _rule_label(f: dict) -> str:
@@ -369,7 +428,14 @@ def _parsed_gate(suite: str, table: str):
         description=gate_description(suite),
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths):
-        results = gate_years(suite, lambda year: parsed_chunks(paths.root(), table, year), run_years(context), paths)
+        results = gate_years(
+            suite,
+            lambda year: parsed_chunks(paths.root(), table, year),
+            run_years(context),
+            paths,
+            fingerprint_of=lambda year: verdicts.parquet_fingerprint(flatten.partition_path(paths.root(), table, year)),
+            run_id=context.run.run_id,
+        )
         yield from partition_evaluations(context, results)
 
     return _check
@@ -385,7 +451,14 @@ def _warehouse_gate(suite: str, contract: DbtContract):
     )
     def _check(context: AssetCheckExecutionContext, paths: OgiPaths):
         warehouse = paths.run_warehouse(context.run.run_id)
-        results = gate_years(suite, lambda year: warehouse_chunks(warehouse, contract, year), run_years(context), paths)
+        results = gate_years(
+            suite,
+            lambda year: warehouse_chunks(warehouse, contract, year),
+            run_years(context),
+            paths,
+            fingerprint_of=lambda year: verdicts.warehouse_fingerprint(warehouse, *contract.relation(), year),
+            run_id=context.run.run_id,
+        )
         yield from partition_evaluations(context, results)
 
     return _check

@@ -28,6 +28,7 @@ autoinstall of extensions is off on every connection configured here.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import os
 import tempfile
@@ -154,6 +155,23 @@ def read_bytes(location: Location) -> bytes:
         return bytes(fs.cat_file(path))
     except Exception as exc:
         raise _failed(location, "reading", exc) from exc
+
+
+def sha256(location: Location, block: int = 1 << 20) -> str:
+    """The hex SHA-256 of a file's bytes, read a block at a time (memory stays one block)."""
+    digest = hashlib.sha256()
+    try:
+        if is_url(location):
+            fs, path = _fs(str(location))
+            opened = fs.open(path, "rb")
+        else:
+            opened = open(location, "rb")  # noqa: SIM115 - closed by the with below
+        with opened as fh:
+            while chunk := fh.read(block):
+                digest.update(chunk)
+    except Exception as exc:
+        raise _failed(location, "hashing", exc) from exc
+    return digest.hexdigest()
 
 
 def read_table(location: Location, columns: list[str] | None = None) -> pa.Table:

@@ -946,6 +946,95 @@ def test_empty_years_are_judged_once_and_the_last_year_with_rows_gets_the_docs(t
     assert results["2017"].description == "2017: no report landed for this year, nothing to check"
 
 
+def test_a_pass_is_reused_while_rows_and_rules_stay_the_same(tmp_path, monkeypatch):
+    """A gate stores a year's pass with the fingerprints of its rows and rules; a later run with the
+    same rows and rules reuses it (and says so) instead of validating; new rows, a failure, changed
+    rules or OGI_GATES_REVALIDATE=1 validate again."""
+    import expectations.runner as runner
+    from dagster_project.checks import gate_years
+    from dagster_project.resources import OgiPaths
+    from expectations import verdicts
+
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv(verdicts.REVALIDATE_ENV, raising=False)
+    calls: list[int] = []
+    real = runner.validate
+
+    def counting(table, df, **kwargs):
+        calls.append(int(df["report_year"].iloc[0]) if len(df) else 0)
+        return real(table, df, **kwargs)
+
+    monkeypatch.setattr(runner, "validate", counting)
+    frame = mart_agency_year_frame()
+    data = {year: frame[frame.report_year == year] for year in (2021, 2022)}
+    write_index(tmp_path, [{"path": f"r{y}.txt", "sha256": _sha(y), "status": "ok", "report_year": y} for y in data])
+
+    def gate(run_id: str):
+        calls.clear()
+        return gate_years(
+            "mart_agency_year",
+            lambda y: [data[y]],
+            [2021, 2022],
+            OgiPaths(),
+            fingerprint_of=lambda y: hashlib.sha256(data[y].to_csv().encode()).hexdigest(),
+            run_id=run_id,
+        )
+
+    first = gate("run-one")
+    assert all(r.passed for r in first.values()) and sorted(set(calls)) == [2021, 2022]
+    assert "verdict_reused" not in first["2021"].metadata
+    assert json.loads((tmp_path / "gates" / "mart_agency_year.json").read_text()).keys() == {"2021", "2022"}
+
+    second = gate("run-two")
+    assert calls == []  # nothing validated
+    for year in ("2021", "2022"):
+        meta = second[year].metadata
+        assert second[year].passed and meta["verdict_reused"].value and meta["verdict_of_run"].value == "run-one"
+        assert meta["rows"].value == len(data[int(year)]) and "unchanged since run run-one" in meta["validated"].value
+        assert meta["evaluated_expectations"].value == first[year].metadata["evaluated_expectations"].value
+
+    bad = data[2022].copy()
+    bad.loc[bad.index[0], "granted"] = -1
+    data[2022] = bad
+    third = gate("run-three")
+    assert set(calls) == {2022} and third["2021"].metadata["verdict_reused"].value
+    assert not third["2022"].passed and third["2022"].metadata["failed_rules"].value.startswith("granted_non_negative")
+    data[2022] = frame[frame.report_year == 2022]
+    gate("run-four")
+    assert set(calls) == {2022}  # the failure was not stored: the year is validated again
+
+    monkeypatch.setattr(verdicts, "rules_fingerprint", lambda suite: "other rules")
+    gate("run-five")
+    assert set(calls) == {2021, 2022}
+    monkeypatch.setenv(verdicts.REVALIDATE_ENV, "1")
+    gate("run-six")
+    assert set(calls) == {2021, 2022}
+
+
+def test_fingerprints_follow_the_rows_not_their_order(tmp_path):
+    """The warehouse fingerprint of a year is its rows' (any order, that year only); the rules'
+    changes with the suite."""
+    from expectations import verdicts
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.t as select i as v, 2000 + i % 2 as report_year from range(100) r(i)")
+        con.execute("create table marts.u as select * from marts.t order by v desc")
+    first = verdicts.warehouse_fingerprint(path, "marts", "t", 2000)
+    assert first == verdicts.warehouse_fingerprint(path, "marts", "u", 2000)
+    assert first.startswith("rows:50:") and first != verdicts.warehouse_fingerprint(path, "marts", "t", 2001)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update marts.t set v = 1000 where v = 2")
+    assert verdicts.warehouse_fingerprint(path, "marts", "t", 2000) != first
+    assert verdicts.warehouse_fingerprint(path, "marts", "t", 2001) == verdicts.warehouse_fingerprint(
+        path, "marts", "u", 2001
+    )
+    assert verdicts.parquet_fingerprint(tmp_path / "missing.parquet") is None
+    assert verdicts.rules_fingerprint("parsed_reports") == verdicts.rules_fingerprint("parsed_reports")
+    assert verdicts.rules_fingerprint("parsed_reports") != verdicts.rules_fingerprint("parsed_cells")
+
+
 def write_index(data_root: Path, rows: list[dict]) -> None:
     """A raw index with these rows (the other columns empty), as the raw step writes it."""
     from ingest import landing

@@ -398,6 +398,25 @@ def test_rerun_gives_an_identical_warehouse(pipeline: Pipeline):
     parsed = materialization_metadata(result, "parsed_cells")
     assert parsed["years_written"].value == "none" and parsed["years_unchanged"].value.startswith("2020, 2021, 2022")
     assert {f: f.stat().st_mtime_ns for f in (pipeline.root / "parsed").rglob("*.parquet")} == mtimes
+    # the gates validated nothing again: each year the first run passed has the same rows and rules
+    gates = {
+        f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name != "gx_cross_year"
+    }
+    gates = {g for g in gates if g.split(":")[1].startswith("gx_")}
+    assert len(gates) == 10
+    reused = 0
+    for gate in sorted(gates):
+        first, again = evaluations_by_partition(pipeline.result, gate), evaluations_by_partition(result, gate)
+        for year, evaluation in first.items():
+            if evaluation.passed and evaluation.metadata["rows"].value > 0:
+                meta = again[year].metadata
+                assert again[year].passed and meta["verdict_reused"].value, (gate, year)
+                assert meta["verdict_of_run"].value == pipeline.result.run_id
+                reused += 1
+    assert reused >= 20
     after = snapshot(pipeline)
     assert after.keys() == before.keys()
     for name in before:
