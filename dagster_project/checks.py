@@ -43,6 +43,8 @@ from dagster import (
     TableRecord,
     TableSchema,
     asset_check,
+    deserialize_value,
+    serialize_value,
 )
 from dagster_dbt import get_asset_key_for_model
 
@@ -283,8 +285,8 @@ def gate_years(
     work. The last year with rows gets the Data Docs page of a pass.
 
     With `fingerprint_of` (the year's rows -> a fingerprint), a year whose rows and rules are those
-    of a stored pass reuses it instead of validating again (`expectations.verdicts`); a year that
-    passes now is stored, one that does not is forgotten."""
+    of a stored verdict reuses it instead of validating again (`expectations.verdicts`); a year that
+    passes or only warns now is stored, one that fails an ERROR rule is forgotten."""
     results: dict[str, PartitionResult] = {}
     empty: Outcome | None = None
     landed = landing.years_with_reports(paths.root())
@@ -294,9 +296,9 @@ def gate_years(
     rules = verdicts.rules_fingerprint(suite) if fingerprint_of is not None else ""
     for year in sorted(years, reverse=True):
         data = fingerprint_of(year) if fingerprint_of is not None and year in landed else None
-        earned = store.get(year, data, rules) if reuse and data else None
-        if earned is not None:
-            results[str(year)] = reused_result(year, earned, paths.root())
+        stored = store.get(year, data, rules) if reuse and data else None
+        if stored is not None:
+            results[str(year)] = reused_result(stored)
             continue
         chunks = iter(chunks_of(year))
         first = next(chunks)
@@ -321,48 +323,41 @@ def gate_years(
             continue
         result = results[str(year)] = year_gate(suite, itertools.chain([first], chunks), year, paths, docs_pending)
         docs_pending = False
-        if data and result.passed:
-            store.put(year, earned_pass(result, data, rules, run_id))
+        if data and (result.passed or result.severity == AssetCheckSeverity.WARN):
+            store.put(year, reached_verdict(result, data, rules, run_id))
         elif data:
             store.forget(year)
     store.save()
     return {str(year): results[str(year)] for year in years}
 
 
-def earned_pass(result: PartitionResult, data: str, rules: str, run_id: str) -> verdicts.Pass:
-    """What a pass recorded, to be reused while the rows and the rules stay the same."""
-    meta = result.metadata
-    docs = meta.get("data_docs_file")
-    return verdicts.Pass(
+def reached_verdict(result: PartitionResult, data: str, rules: str, run_id: str) -> verdicts.Verdict:
+    """A pass or a warning, to be reused while the rows and the rules stay the same."""
+    return verdicts.Verdict(
         data=data,
         rules=rules,
-        rows=int(meta["rows"].value),
-        evaluated_expectations=int(meta["evaluated_expectations"].value),
         run_id=run_id,
         at=verdicts.now(),
-        data_docs=Path(str(docs.value)).as_uri() if docs is not None else None,
+        passed=result.passed,
+        description=result.description or "",
+        metadata=serialize_value(result.metadata),
     )
 
 
-def reused_result(year: int, earned: verdicts.Pass, data_root: Path) -> PartitionResult:
-    """A year whose rows and rules are those of a stored pass: that pass, said to be reused."""
-    how = verdicts.describe(earned)
+def reused_result(verdict: verdicts.Verdict) -> PartitionResult:
+    """A year whose rows and rules are those of a stored verdict: that verdict, said to be reused."""
+    how = verdicts.describe(verdict)
     metadata: dict[str, Any] = {
-        "year": MetadataValue.text(str(year)),
-        "rows": MetadataValue.int(earned.rows),
+        **deserialize_value(verdict.metadata, as_type=dict),
         "validated": MetadataValue.text(how),
         "verdict_reused": MetadataValue.bool(True),
-        "verdict_of_run": MetadataValue.text(earned.run_id),
-        "failed_rules": MetadataValue.text("none"),
-        "n_error_failures": MetadataValue.int(0),
-        "n_warn_failures": MetadataValue.int(0),
-        "evaluated_expectations": MetadataValue.int(earned.evaluated_expectations),
+        "verdict_of_run": MetadataValue.text(verdict.run_id),
     }
-    docs = docs_server.http_url(earned.data_docs, data_root) if earned.data_docs else None
-    if docs:
-        metadata["data_docs"] = MetadataValue.url(docs)
     return PartitionResult(
-        passed=True, metadata=metadata, description=f"{year}: every rule passed on {earned.rows:,} rows ({how})"
+        passed=verdict.passed,
+        severity=AssetCheckSeverity.ERROR if verdict.passed else AssetCheckSeverity.WARN,
+        metadata=metadata,
+        description=f"{verdict.description} ({how})",
     )
 
 

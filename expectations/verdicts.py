@@ -1,20 +1,21 @@
-"""Passes already earned: a gate does not re-validate rows it has judged under the same rules.
+"""Verdicts already reached: a gate does not re-validate rows it has judged under the same rules.
 
 A gate's verdict on one year is a function of two things, the year's rows and the rules. Both have a
 fingerprint: the rows' (`parquet_fingerprint`: the SHA-256 of the year's parsed file, or
 `warehouse_fingerprint`: a row count and an order-free sum of DuckDB's row hashes over the model's
 rows of the year) and the rules' (`rules_fingerprint`: the suite's expectations as GX serializes them,
-the code that runs and merges them, and the GX version). When both equal those of a stored *pass*,
-the gate reuses it and says so in its metadata; anything else (new rows, a changed rule, a failure
-or a warning last time, no stored verdict) is validated again. So an unchanged rebuild validates
-nothing, and a run that changed one year validates that year.
+the code that runs and merges them, and the GX version). When both equal those of a stored verdict,
+the gate reuses it and says so in its metadata; anything else (new rows, a changed rule, no stored
+verdict) is validated again. So an unchanged rebuild validates nothing, and a run that changed one
+year validates that year.
 
-Only full passes are stored: a failure or a warning is re-validated, so its offending rows and Data
-Docs are always the current run's. `OGI_GATES_REVALIDATE=1` turns reuse off for a run.
+Passes and warnings are stored, with the metadata the check recorded (the offending rows of a
+warning, its Data Docs link), serialized by the caller; an ERROR failure is not, so a blocked year is
+validated again by every run until its rows change. `OGI_GATES_REVALIDATE=1` turns reuse off.
 
 The store is one small JSON file per suite in the local data root (`<data>/gates/<suite>.json`),
-year -> the fingerprints and what the pass recorded, written whole by an atomic rename. Two runs
-writing at once can at worst lose one entry, which only means validating that year again.
+year -> the fingerprints and the verdict, written whole by an atomic rename. Two runs writing at once
+can at worst lose one entry, which only means validating that year again.
 """
 
 from __future__ import annotations
@@ -71,48 +72,48 @@ def warehouse_fingerprint(warehouse: Path, schema: str, name: str, year: int) ->
 
 
 @dataclass(frozen=True)
-class Pass:
-    """A stored pass: what it was earned on, and what the gate recorded then."""
+class Verdict:
+    """A stored verdict: what it was reached on, by which run, and what the check recorded."""
 
     data: str
     rules: str
-    rows: int
-    evaluated_expectations: int
     run_id: str
     at: str  # UTC, ISO 8601
-    data_docs: str | None = None
+    passed: bool
+    description: str
+    metadata: str  # the check's metadata, serialized by the caller
 
 
 class VerdictStore:
-    """Stored passes of one suite, year -> Pass."""
+    """Stored verdicts of one suite, year -> Verdict."""
 
     def __init__(self, data_root: str | os.PathLike, suite: str):
         self.path = Path(data_root) / "gates" / f"{suite}.json"
-        self._passes: dict[str, Pass] | None = None
+        self._verdicts: dict[str, Verdict] | None = None
 
-    def _load(self) -> dict[str, Pass]:
-        if self._passes is None:
+    def _load(self) -> dict[str, Verdict]:
+        if self._verdicts is None:
             try:
                 raw = json.loads(self.path.read_text(encoding="utf-8"))
-                self._passes = {year: Pass(**entry) for year, entry in raw.items()}
+                self._verdicts = {year: Verdict(**entry) for year, entry in raw.items()}
             except (OSError, ValueError, TypeError):  # none yet, or unreadable: validate again
-                self._passes = {}
-        return self._passes
+                self._verdicts = {}
+        return self._verdicts
 
-    def get(self, year: int, data: str, rules: str) -> Pass | None:
+    def get(self, year: int, data: str, rules: str) -> Verdict | None:
         found = self._load().get(str(year))
         return found if found and found.data == data and found.rules == rules else None
 
-    def put(self, year: int, verdict: Pass) -> None:
+    def put(self, year: int, verdict: Verdict) -> None:
         self._load()[str(year)] = verdict
 
     def forget(self, year: int) -> None:
         self._load().pop(str(year), None)
 
     def save(self) -> None:
-        if self._passes is None:
+        if self._verdicts is None:
             return
-        payload = json.dumps({y: asdict(p) for y, p in sorted(self._passes.items())}, indent=1, sort_keys=True)
+        payload = json.dumps({y: asdict(v) for y, v in sorted(self._verdicts.items())}, indent=1, sort_keys=True)
         storage.write_bytes(self.path, payload.encode(), prefix=f".{self.path.name}.")
 
 
@@ -120,10 +121,9 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def describe(verdict: Pass) -> str:
-    """How a reused pass reads in the check's metadata."""
+def describe(verdict: Verdict) -> str:
+    """How a reused verdict reads in the check's metadata."""
     return (
         f"unchanged since run {verdict.run_id[:8]} ({verdict.at.replace('T', ' ')[:16]} UTC): the same "
-        f"{verdict.rows:,} rows passed the same rules; verdict reused, not validated again "
-        f"({REVALIDATE_ENV}=1 validates anyway)"
+        f"rows and rules, so its verdict is reused, not validated again ({REVALIDATE_ENV}=1 validates anyway)"
     )

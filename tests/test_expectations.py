@@ -946,10 +946,10 @@ def test_empty_years_are_judged_once_and_the_last_year_with_rows_gets_the_docs(t
     assert results["2017"].description == "2017: no report landed for this year, nothing to check"
 
 
-def test_a_pass_is_reused_while_rows_and_rules_stay_the_same(tmp_path, monkeypatch):
-    """A gate stores a year's pass with the fingerprints of its rows and rules; a later run with the
-    same rows and rules reuses it (and says so) instead of validating; new rows, a failure, changed
-    rules or OGI_GATES_REVALIDATE=1 validate again."""
+def test_a_verdict_is_reused_while_rows_and_rules_stay_the_same(tmp_path, monkeypatch):
+    """A gate stores a year's pass or warning with the fingerprints of its rows and rules; a later run
+    with the same rows and rules reuses it (and says so) instead of validating; new rows, an ERROR
+    failure, changed rules or OGI_GATES_REVALIDATE=1 validate again."""
     import expectations.runner as runner
     from dagster_project.checks import gate_years
     from dagster_project.resources import OgiPaths
@@ -991,6 +991,9 @@ def test_a_pass_is_reused_while_rows_and_rules_stay_the_same(tmp_path, monkeypat
         meta = second[year].metadata
         assert second[year].passed and meta["verdict_reused"].value and meta["verdict_of_run"].value == "run-one"
         assert meta["rows"].value == len(data[int(year)]) and "unchanged since run run-one" in meta["validated"].value
+        assert meta["failed_rules"].value == "none" and second[year].description.startswith(
+            f"{year}: every rule passed"
+        )
         assert meta["evaluated_expectations"].value == first[year].metadata["evaluated_expectations"].value
 
     bad = data[2022].copy()
@@ -1003,11 +1006,20 @@ def test_a_pass_is_reused_while_rows_and_rules_stay_the_same(tmp_path, monkeypat
     gate("run-four")
     assert set(calls) == {2022}  # the failure was not stored: the year is validated again
 
+    data[2021] = data[2021].assign(disclosure_rate=lambda d: d.disclosure_rate.where(d.index != d.index[0], 1.5))
+    warned = gate("run-five")
+    assert set(calls) == {2021} and not warned["2021"].passed and warned["2021"].severity.value == "WARN"
+    again = gate("run-six")  # a warning is a verdict too: reused with the rows it named
+    assert calls == [] and not again["2021"].passed and again["2021"].severity.value == "WARN"
+    assert again["2021"].metadata["verdict_of_run"].value == "run-five"
+    for key in ("failed_rules", "offending_rows", "rows"):
+        assert again["2021"].metadata[key] == warned["2021"].metadata[key]
+
     monkeypatch.setattr(verdicts, "rules_fingerprint", lambda suite: "other rules")
-    gate("run-five")
+    gate("run-seven")
     assert set(calls) == {2021, 2022}
     monkeypatch.setenv(verdicts.REVALIDATE_ENV, "1")
-    gate("run-six")
+    gate("run-eight")
     assert set(calls) == {2021, 2022}
 
 
