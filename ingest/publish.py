@@ -39,6 +39,10 @@ BUILD_INFO_COMMENTS = {
     "first_year": "First report year whose facts the run rebuilt (other years kept theirs). 中文：本次构建起始年度",
     "last_year": "Last report year the run rebuilt. 中文：本次构建截止年度",
     "parser_version": "Version of the parser of the run. 中文：解析程序版本",
+    "inputs": (
+        "What each part of this file was built from, as fingerprints (JSON: the dbt project, the lake's files, "
+        "each year's parsed files; ingest/build_inputs.py). 中文：构建输入指纹"
+    ),
 }
 
 
@@ -74,8 +78,16 @@ class Published:
     build_id: str
 
 
-def publish(build: Path, published: Path, build_id: str, years: tuple[int, int], parser_version: str) -> Published:
-    """Compact the run's build into a fresh file, stamp it, and rename it over the published one."""
+def publish(
+    build: Path,
+    published: Path,
+    build_id: str,
+    years: tuple[int, int],
+    parser_version: str,
+    inputs: str | None = None,
+) -> Published:
+    """Compact the run's build into a fresh file, stamp it (`inputs`: what it was built from, JSON
+    from ingest.build_inputs), and rename it over the published one."""
     before = published.stat().st_size if published.exists() else 0
     size_build = build.stat().st_size
     fresh = build.parent / "compact" / published.name
@@ -91,8 +103,8 @@ def publish(build: Path, published: Path, build_id: str, years: tuple[int, int],
         con.execute(f"create schema if not exists fresh.{PUBLISHED_SCHEMA}")
         con.execute(
             f"create or replace table fresh.{PUBLISHED_SCHEMA}.{BUILD_INFO} as select ? as build_id, "
-            "? as published_at, ? as first_year, ? as last_year, ? as parser_version",
-            [build_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), years[0], years[1], parser_version],
+            "? as published_at, ? as first_year, ? as last_year, ? as parser_version, ?::varchar as inputs",
+            [build_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), years[0], years[1], parser_version, inputs],
         )
         con.execute(
             f"comment on table fresh.{PUBLISHED_SCHEMA}.{BUILD_INFO} is "

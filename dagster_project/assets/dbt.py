@@ -27,9 +27,11 @@ in-process executor, see definitions.py) and the instance runs one run at a time
 
 import contextlib
 import datetime as dt
+import graphlib
 import json
 import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -48,7 +50,9 @@ from dagster import (
     MetadataValue,
     Output,
     PartitionKeyRange,
+    deserialize_value,
     multi_asset_check,
+    serialize_value,
 )
 from dagster_dbt import (
     DagsterDbtTranslator,
@@ -58,7 +62,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ingest import calendar, storage
+from ingest import build_inputs, calendar, storage
 from ingest.lock import build_lock
 from ingest.publish import prepare_build
 
@@ -279,11 +283,24 @@ def run_dbt_build(
 
     The build starts as a copy of the published file, which holds only marts: when this step is the
     run's first and does not build the working layers itself (a run of part of the graph, or of the
-    reporting marts alone), they are recreated first, so the selected models find their inputs."""
+    reporting marts alone), they are recreated first, so the selected models find their inputs.
+
+    When nothing was built yet in this run and the published file was built from exactly what dbt
+    would read now (`ingest.build_inputs`), there is nothing to build: the models are reported
+    unchanged, with their rows read from the published file, and the run makes no build (the gates
+    read the published file, the publish step has nothing to publish)."""
     variables = dbt_cli_vars(context.partition_key_range)
     context.log.info(f"dbt vars: {variables}")
     build = paths.build_path(context.run.run_id)
+    years = years_in_range(context.partition_key_range)
     with build_lock(paths.root(), f"dbt, run {context.run.run_id[:8]}", log=context.log.info):
+        if not build.exists():
+            same, why = published_up_to_date(paths, context.run.run_id)
+            if same:
+                context.log.info(f"dbt build skipped: {why}")
+                yield from _unchanged_outputs(context, paths, why, years)
+                return
+            context.log.info(f"dbt build: {why}")
         fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run.run_id)
         if fresh:
             context.log.info(f"building into {build} (a copy of the published warehouse)")
@@ -292,10 +309,79 @@ def run_dbt_build(
                 _restore_working_layers(dbt, variables, context.log.info)
             invocation = dbt.cli([*BUILD_ARGS, "--vars", json.dumps(variables)], context=context)
             events = list(invocation.stream())  # dbt has exited and released the DuckDB lock after this
-        years = years_in_range(context.partition_key_range)
+        record_build_step(paths, context, years)
         yield from _with_refreshed_partitions(
             _with_table_metadata(events, invocation.manifest, str(build), years), invocation.manifest, context
         )
+
+
+# --- an unchanged warehouse is not built again ------------------------------------------------
+REBUILD_ENV = "OGI_DBT_REBUILD"  # 1: build even when the published file was built from the same inputs
+BUILD_STEPS = ("dbt_core_models", "dbt_reporting_models")
+_INPUTS_OF_RUN: dict[str, build_inputs.Inputs] = {}  # run id -> what dbt reads, fingerprinted once a run
+
+
+def inputs_now(paths: OgiPaths, run_id: str) -> build_inputs.Inputs:
+    """What a dbt build of this run reads (fingerprinted once per run: the steps of a run share a
+    process, and nothing writes the lake between its dbt and publish steps)."""
+    if run_id not in _INPUTS_OF_RUN:
+        _INPUTS_OF_RUN.clear()
+        _INPUTS_OF_RUN[run_id] = build_inputs.current(paths.root(), dbt_project.project_dir, calendar.dbt_vars())
+    return _INPUTS_OF_RUN[run_id]
+
+
+def published_up_to_date(paths: OgiPaths, run_id: str) -> tuple[bool, str]:
+    """Whether the published file is what this run's dbt would build, and why (or why not)."""
+    if os.environ.get(REBUILD_ENV, "").strip().lower() in ("1", "true", "yes"):
+        return False, f"{REBUILD_ENV} is set"
+    return build_inputs.up_to_date(build_inputs.read_stamp(paths.warehouse_path()), inputs_now(paths, run_id))
+
+
+def _build_record(paths: OgiPaths, run_id: str) -> Path:
+    return paths.build_path(run_id).parent / "inputs.json"
+
+
+def record_build_step(paths: OgiPaths, context: AssetExecutionContext, years: list[int]) -> None:
+    """Note in the run's build folder that this build step ran, whole or for part of its models,
+    and what the build is then made of (`build_inputs.stamp_after`); the publish step stamps the
+    file with it only when every build step ran whole."""
+    path = _build_record(paths, context.run.run_id)
+    record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"steps": {}}
+    previous = build_inputs.read_stamp(paths.warehouse_path())
+    record["steps"][context.assets_def.node_def.name] = not context.is_subset
+    record["stamp"] = build_inputs.stamp_after(previous, inputs_now(paths, context.run.run_id), years)
+    path.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+
+def build_stamp(paths: OgiPaths, run_id: str, steps: tuple[str, ...] = BUILD_STEPS) -> dict[str, Any] | None:
+    """The stamp of the run's build when each of these build steps ran whole in this run, else None
+    (a build of part of the models is not known to be what its inputs give)."""
+    path = _build_record(paths, run_id)
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return record["stamp"] if all(record["steps"].get(step) for step in steps) else None
+
+
+def _unchanged_outputs(context: AssetExecutionContext, paths: OgiPaths, why: str, years: list[int]) -> Iterator:
+    """The selected models as outputs of this step, not rebuilt: their rows as published."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    selected = context.selected_asset_keys
+    deps = context.assets_def.asset_deps
+    order = graphlib.TopologicalSorter({key: deps.get(key, set()) & selected for key in selected})
+    events = []
+    for key in order.static_order():  # a multi-asset yields its outputs in the order of the graph
+        unique_id = context.assets_def.specs_by_key[key].metadata["dagster_dbt/unique_id"]
+        events.append(
+            Output(
+                None,
+                output_name=context.assets_def.get_output_name_for_asset_key(key),
+                metadata={"unique_id": unique_id, "rebuilt": MetadataValue.text(f"no: {why}")},
+            )
+        )
+    yield from _with_refreshed_partitions(
+        _with_table_metadata(events, manifest, str(paths.warehouse_path()), years), manifest, context
+    )
 
 
 def lake_location(paths: OgiPaths) -> str:
@@ -383,20 +469,42 @@ def run_years_of(context: AssetCheckExecutionContext) -> PartitionKeyRange | Non
 
 
 def run_dbt_tests(
-    context: AssetCheckExecutionContext, dbt: DbtCliResource, paths: OgiPaths, specs: list[AssetCheckSpec]
+    context: AssetCheckExecutionContext,
+    dbt: DbtCliResource,
+    paths: OgiPaths,
+    specs: list[AssetCheckSpec],
+    needs: tuple[str, ...],
 ) -> Iterator[AssetCheckResult]:
     """`dbt test` on exactly the selected checks' tests, in the run's build; one result per check.
 
     A test dbt could not run (an error compiling it, a relation missing) fails its check with the
-    status dbt gave; a test with no result at all fails too, so no selected check goes unreported."""
+    status dbt gave; a test with no result at all fails too, so no selected check goes unreported.
+
+    Results on a build whose build steps `needs` ran whole in this run are stored with the build's
+    inputs stamp; a run that built nothing, because the published file was built from the same
+    inputs, reuses them (when every selected test has one) instead of testing the same rows again."""
     selected = [s for s in specs if s.key in context.selected_asset_check_keys]
     if not selected:
         return
+    build = paths.build_path(context.run.run_id)
+    if not build.exists() and published_up_to_date(paths, context.run.run_id)[0]:
+        stamp = build_inputs.read_stamp(paths.warehouse_path()) or {}
+        stored = stored_test_results(paths, build_inputs.stamp_token(stamp))
+        missing = [s for s in selected if s.key.to_user_string() not in stored]
+        if not missing:
+            context.log.info(
+                f"dbt test skipped: the published file was built from these inputs and {len(selected)} results stored"
+            )
+            for spec in selected:
+                yield reused_test_result(spec, stored[spec.key.to_user_string()])
+            return
+        context.log.info(
+            f"{len(missing)} of {len(selected)} tests have no stored result on these inputs: running dbt test"
+        )
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     names = [manifest["nodes"][_unique_id(s)]["name"] for s in selected]
     key_range = run_years_of(context)
     variables = dbt_cli_vars(key_range) if key_range else calendar.dbt_vars()
-    build = paths.build_path(context.run.run_id)
     results: dict[AssetCheckKey, AssetCheckResult] = {}
     with build_lock(paths.root(), f"dbt test, run {context.run.run_id[:8]}", log=context.log.info):
         fresh = prepare_build(paths.warehouse_path(), build, paths.build_dir(), context.run.run_id)
@@ -419,6 +527,9 @@ def run_dbt_tests(
                         severity=event.severity,
                         metadata=event.metadata,
                     )
+    stamp = build_stamp(paths, context.run.run_id, needs)
+    if stamp is not None:  # the build is what its inputs give: its results hold while they do
+        store_test_results(paths, build_inputs.stamp_token(stamp), results.values())
     for spec in selected:
         yield results.get(spec.key) or AssetCheckResult(
             asset_key=spec.asset_key,
@@ -429,7 +540,49 @@ def run_dbt_tests(
         )
 
 
-def _dbt_tests_step(name: str, what: str, select: str = "fqn:*", exclude: str = ""):
+def _test_results_path(paths: OgiPaths) -> Path:
+    return paths.root() / "gates" / "dbt_tests.json"
+
+
+def stored_test_results(paths: OgiPaths, token: str) -> dict[str, dict[str, Any]]:
+    """check key -> a stored dbt test result on the warehouse whose inputs stamp has this token."""
+    try:
+        stored = json.loads(_test_results_path(paths).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored.get("results", {}) if stored.get("token") == token else {}
+
+
+def store_test_results(paths: OgiPaths, token: str, results: Iterator[AssetCheckResult] | Any) -> None:
+    """Keep dbt's results on a build made whole from known inputs (one warehouse's worth: a new
+    token replaces the old ones)."""
+    kept = stored_test_results(paths, token)
+    for r in results:
+        kept[AssetCheckKey(r.asset_key, r.check_name).to_user_string()] = {
+            "passed": r.passed,
+            "severity": r.severity.value,
+            "metadata": serialize_value(dict(r.metadata or {})),
+        }
+    payload = json.dumps({"token": token, "results": dict(sorted(kept.items()))}, indent=1).encode()
+    storage.write_bytes(_test_results_path(paths), payload, prefix=".dbt_tests.json.")
+
+
+def reused_test_result(spec: AssetCheckSpec, stored: Mapping[str, Any]) -> AssetCheckResult:
+    return AssetCheckResult(
+        asset_key=spec.asset_key,
+        check_name=spec.name,
+        passed=stored["passed"],
+        severity=AssetCheckSeverity(stored["severity"]),
+        metadata={
+            **deserialize_value(stored["metadata"], as_type=dict),
+            "result_reused": MetadataValue.text(
+                "the published file was built from the same inputs this result was reached on: dbt test not run again"
+            ),
+        },
+    )
+
+
+def _dbt_tests_step(name: str, what: str, needs: tuple[str, ...], select: str = "fqn:*", exclude: str = ""):
     specs = dbt_test_specs(select, exclude)
 
     @multi_asset_check(
@@ -439,13 +592,15 @@ def _dbt_tests_step(name: str, what: str, select: str = "fqn:*", exclude: str = 
         description=f"`dbt test`: the dbt data tests of {what}, after they are built.",
     )
     def _tests(context: AssetCheckExecutionContext, dbt: DbtCliResource, paths: OgiPaths):
-        yield from run_dbt_tests(context, dbt, paths, specs)
+        yield from run_dbt_tests(context, dbt, paths, specs, needs)
 
     return _tests
 
 
 dbt_tests_core = _dbt_tests_step(
-    "dbt_tests_core", "the seeds, staging, intermediate and core marts", exclude=REPORTING_SELECT
+    "dbt_tests_core", "the seeds, staging, intermediate and core marts", BUILD_STEPS[:1], exclude=REPORTING_SELECT
 )
-dbt_tests_reporting = _dbt_tests_step("dbt_tests_reporting", "the reporting marts", select=REPORTING_SELECT)
+dbt_tests_reporting = _dbt_tests_step(
+    "dbt_tests_reporting", "the reporting marts", BUILD_STEPS, select=REPORTING_SELECT
+)
 DBT_TEST_CHECKS = [dbt_tests_core, dbt_tests_reporting]

@@ -8,6 +8,8 @@ staging and intermediate models too) also keeps the lineage readable: 21 edges i
 The work is `ingest.publish`.
 """
 
+import json
+
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from ingest import PARSER_VERSION
@@ -16,7 +18,7 @@ from ingest.publish import PUBLISHED_SCHEMA, publish
 
 from ..partitions import yearly_partitions
 from ..resources import OgiPaths
-from .dbt import dbt_core_models, dbt_reporting_models
+from .dbt import build_stamp, dbt_core_models, dbt_reporting_models
 
 PUBLISHED_WAREHOUSE = AssetKey("published_warehouse")
 
@@ -45,7 +47,15 @@ def published_warehouse(context: AssetExecutionContext, paths: OgiPaths) -> Mate
         return MaterializeResult(metadata={"published": MetadataValue.bool(False)})
     key_range = context.partition_key_range
     with build_lock(paths.root(), f"publish, run {context.run.run_id[:8]}", log=context.log.info):
-        out = publish(build, target, context.run.run_id, (int(key_range.start), int(key_range.end)), PARSER_VERSION)
+        stamp = build_stamp(paths, context.run.run_id)
+        out = publish(
+            build,
+            target,
+            context.run.run_id,
+            (int(key_range.start), int(key_range.end)),
+            PARSER_VERSION,
+            json.dumps(stamp, sort_keys=True) if stamp is not None else None,
+        )
     context.log.info(f"published {target} ({out.bytes_after:,} bytes; the build was {out.bytes_build:,})")
     return MaterializeResult(
         metadata={
@@ -55,5 +65,6 @@ def published_warehouse(context: AssetExecutionContext, paths: OgiPaths) -> Mate
             "bytes_before": MetadataValue.int(out.bytes_before),
             "bytes_build": MetadataValue.int(out.bytes_build),
             "bytes_after": MetadataValue.int(out.bytes_after),
+            "inputs_recorded": MetadataValue.bool(stamp is not None),
         }
     )
