@@ -364,7 +364,8 @@ def build_stamp(paths: OgiPaths, run_id: str, steps: tuple[str, ...] = BUILD_STE
 
 
 def _unchanged_outputs(context: AssetExecutionContext, paths: OgiPaths, why: str, years: list[int]) -> Iterator:
-    """The selected models as outputs of this step, not rebuilt: their rows as published."""
+    """The selected models as outputs of this step, not rebuilt: their rows as published. (No
+    materialization of the year after the run's range: nothing was refreshed there either.)"""
     manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
     selected = context.selected_asset_keys
     deps = context.assets_def.asset_deps
@@ -379,9 +380,7 @@ def _unchanged_outputs(context: AssetExecutionContext, paths: OgiPaths, why: str
                 metadata={"unique_id": unique_id, "rebuilt": MetadataValue.text(f"no: {why}")},
             )
         )
-    yield from _with_refreshed_partitions(
-        _with_table_metadata(events, manifest, str(paths.warehouse_path()), years), manifest, context
-    )
+    yield from _with_table_metadata(events, manifest, str(paths.warehouse_path()), years)
 
 
 def lake_location(paths: OgiPaths) -> str:
