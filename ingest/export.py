@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from . import storage
 
 SCHEMA = "marts"
 MANIFEST = "manifest.json"
@@ -178,11 +179,7 @@ def _export_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, out_di
 
 
 def _file_entry(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return {"file": path.name, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+    return {"file": path.name, "bytes": path.stat().st_size, "sha256": storage.sha256(path)}
 
 
 def _jsonable(value: Any) -> Any:
