@@ -30,7 +30,7 @@ import datetime as dt
 import graphlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -552,7 +552,7 @@ def stored_test_results(paths: OgiPaths, token: str) -> dict[str, dict[str, Any]
     return stored.get("results", {}) if stored.get("token") == token else {}
 
 
-def store_test_results(paths: OgiPaths, token: str, results: Iterator[AssetCheckResult] | Any) -> None:
+def store_test_results(paths: OgiPaths, token: str, results: Iterable[AssetCheckResult]) -> None:
     """Keep dbt's results on a build made whole from known inputs (one warehouse's worth: a new
     token replaces the old ones)."""
     kept = stored_test_results(paths, token)
